@@ -1,0 +1,34 @@
+package org.dovetail.core.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.dovetail.core.DovetailException;
+
+/**
+ * The validated, immutable configuration: sites by name, replicated tables in order, and
+ * the default conflict policy. Built only by {@link ConfigLoader}.
+ */
+public record Config(Path file, Map<String, SiteConfig> sites, List<TableConfig> tables, Policy defaultPolicy) {
+
+    public Config {
+        sites = Map.copyOf(sites);
+        tables = List.copyOf(tables);
+    }
+
+    /** The site of that name, or a usage error naming the configured ones. */
+    public SiteConfig site(String name) {
+        SiteConfig site = sites.get(name);
+        if (site == null) {
+            throw DovetailException.usage("unknown site '" + name + "' (configured: "
+                    + String.join(", ", sites.keySet().stream().sorted().toList()) + ") in " + file);
+        }
+        return site;
+    }
+
+    /** The policy for a table: its own, else the default. */
+    public Policy policyFor(TableConfig table) {
+        return Optional.ofNullable(table.policy()).orElse(defaultPolicy);
+    }
+}

@@ -1,0 +1,72 @@
+package org.dovetail.core.dialect;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.dovetail.core.table.Bookkeeping;
+import org.dovetail.core.table.Column;
+import org.dovetail.core.table.TableShape;
+import org.jooq.SQLDialect;
+
+/**
+ * Everything that differs between the databases Dovetail supports: trigger DDL, types,
+ * case folding, "applying" session flags. Core code asks this interface, never the vendor.
+ */
+public interface Dialect {
+
+    /** Short lower-case name, e.g. {@code postgres}. */
+    String name();
+
+    SQLDialect jooqDialect();
+
+    /** Whether this dialect handles the JDBC URL. */
+    boolean accepts(String jdbcUrl);
+
+    /** Folds an unquoted identifier as the database does ({@code items} is H2's {@code ITEMS}). */
+    String fold(String unquotedIdentifier);
+
+    /** Extra JDBC connection properties (timeouts), never credentials. */
+    default java.util.Map<String, String> connectionProperties() {
+        return java.util.Map.of();
+    }
+
+    /** The schema holding Dovetail's metadata tables. */
+    default String metaSchema() {
+        return fold("dovetail");
+    }
+
+    /** Flyway location of the metadata migrations for this database. */
+    String migrationLocation();
+
+    default Bookkeeping bookkeeping() {
+        return Bookkeeping.folded(this::fold);
+    }
+
+    /** The companion tombstone table's name for a table name as stored in the catalog. */
+    default String tombstoneName(String tableName) {
+        return fold("dv_tomb_") + tableName;
+    }
+
+    /** Empty when values of the column survive a trip through Dovetail, else why not. */
+    Optional<String> unsupportedReason(Column column);
+
+    /**
+     * The statements that install (or re-install, idempotently) bookkeeping columns,
+     * index, tombstone table and triggers for one table at a site named {@code siteName}.
+     * The metadata schema already exists when they run.
+     */
+    List<String> installSql(TableShape table, String siteName);
+
+    /** The statements that remove everything {@link #installSql} added, leaving the table as before. */
+    List<String> uninstallSql(TableShape table);
+
+    /** An SQL expression for a new random origin id (a UUID as text). */
+    String newOriginExpression();
+
+    /**
+     * Turns "applying" mode on or off for the connection's current transaction: the
+     * triggers then keep the incoming version, origin, site and change time.
+     */
+    void setApplying(Connection connection, boolean on) throws SQLException;
+}

@@ -1,0 +1,18 @@
+package org.dovetail.core.dialect;
+
+import java.util.List;
+import org.dovetail.core.DovetailException;
+
+/** Chooses the dialect for a JDBC URL. */
+public final class Dialects {
+    private static final List<Dialect> ALL = List.of(new PostgresDialect(), new H2Dialect());
+
+    private Dialects() {
+    }
+
+    public static Dialect forUrl(String jdbcUrl) {
+        return ALL.stream().filter(d -> d.accepts(jdbcUrl)).findFirst()
+                .orElseThrow(() -> DovetailException.usage("unsupported database URL '" + jdbcUrl
+                        + "' (supported: jdbc:postgresql:, jdbc:h2:)"));
+    }
+}

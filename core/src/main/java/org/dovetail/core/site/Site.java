@@ -1,0 +1,72 @@
+package org.dovetail.core.site;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Properties;
+import org.dovetail.core.DovetailException;
+import org.dovetail.core.config.MaskedUrl;
+import org.dovetail.core.config.SiteConfig;
+import org.dovetail.core.dialect.Dialect;
+import org.dovetail.core.dialect.Dialects;
+
+/** One configured database, with the dialect its URL selects; opens connections to it. */
+public final class Site {
+    private final SiteConfig config;
+    private final Dialect dialect;
+    private final Map<String, String> environment;
+
+    private Site(SiteConfig config, Dialect dialect, Map<String, String> environment) {
+        this.config = config;
+        this.dialect = dialect;
+        this.environment = environment;
+    }
+
+    /** Resolves the dialect and checks the password source before any connection is made. */
+    public static Site of(SiteConfig config, Map<String, String> environment) {
+        Site site = new Site(config, Dialects.forUrl(config.url()), Map.copyOf(environment));
+        config.password().read(site.environment);
+        return site;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public SiteConfig config() {
+        return config;
+    }
+
+    /** The URL with any password masked. */
+    public String displayUrl() {
+        return MaskedUrl.of(config.url());
+    }
+
+    /** Opens a new connection with autocommit off; failures name the site, never the password. */
+    public Connection connect() {
+        Properties props = new Properties();
+        if (config.user() != null) {
+            props.setProperty("user", config.user());
+        }
+        config.password().read(environment).ifPresent(p -> props.setProperty("password", p));
+        props.putAll(dialect.connectionProperties());
+        try {
+            Connection connection = DriverManager.getConnection(config.url(), props);
+            connection.setAutoCommit(false);
+            return connection;
+        } catch (SQLException e) {
+            throw DovetailException.failed("cannot connect to site '" + name() + "' (" + displayUrl() + "): "
+                    + SqlErrors.describe(e), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return config.toString();
+    }
+}
