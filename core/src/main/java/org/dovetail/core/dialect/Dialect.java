@@ -64,6 +64,25 @@ public interface Dialect {
     /** An SQL expression for a new random origin id (a UUID as text). */
     String newOriginExpression();
 
+    /** Change detection and read points for the sync (see {@link org.dovetail.core.capture.ChangeCapture}). */
+    default org.dovetail.core.capture.ChangeCapture changeCapture() {
+        throw new UnsupportedOperationException("change capture for " + name());
+    }
+
+    /**
+     * Tries to take the lock of a pair at this site on a connection used for nothing else;
+     * empty when another process holds it. The lock dies with the connection.
+     */
+    default java.util.Optional<org.dovetail.core.capture.PairLock> tryLockPair(Connection connection, String pairKey)
+            throws SQLException {
+        throw new UnsupportedOperationException("pair lock for " + name());
+    }
+
+    /** The bind expression for a value of the kind ({@code ?} unless the database needs a cast). */
+    default org.jooq.Field<Object> bindField(org.dovetail.core.row.ValueKind kind) {
+        return org.jooq.impl.DSL.field("?", Object.class);
+    }
+
     /**
      * Turns "applying" mode on or off for the connection's current transaction: the
      * triggers then keep the incoming version, origin, site and change time.

@@ -53,7 +53,10 @@ public final class Site {
         if (config.user() != null) {
             props.setProperty("user", config.user());
         }
-        config.password().read(environment).ifPresent(p -> props.setProperty("password", p));
+        String password = config.password().read(environment).orElse(null);
+        if (password != null) {
+            props.setProperty("password", password);
+        }
         props.putAll(dialect.connectionProperties());
         try {
             Connection connection = DriverManager.getConnection(config.url(), props);
@@ -61,8 +64,12 @@ public final class Site {
             return connection;
         } catch (SQLException e) {
             throw DovetailException.failed("cannot connect to site '" + name() + "' (" + displayUrl() + "): "
-                    + SqlErrors.describe(e), e);
+                    + scrub(SqlErrors.describe(e), password), null);
         }
+    }
+
+    private static String scrub(String message, String password) {
+        return password == null || password.isEmpty() ? message : message.replace(password, "***");
     }
 
     @Override

@@ -1,0 +1,102 @@
+package org.dovetail.conflicts;
+
+import java.sql.Connection;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.dovetail.core.dialect.Dialect;
+import org.dovetail.core.site.Dsl;
+import org.dovetail.installer.SiteMetadata;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+
+/** The conflict table at one site: record, look up, list. */
+public final class ConflictStore {
+    private final DSLContext dsl;
+    private final Dialect dialect;
+    private final Table<Record> table;
+    private final SiteMetadata meta;
+
+    public ConflictStore(Connection connection, Dialect dialect) {
+        this.dsl = Dsl.of(connection, dialect);
+        this.dialect = dialect;
+        this.meta = new SiteMetadata(connection, dialect);
+        this.table = meta.table("conflict");
+    }
+
+    private Field<String> s(String name) {
+        return meta.column(name, String.class);
+    }
+
+    private Field<OffsetDateTime> t(String name) {
+        return meta.column(name, OffsetDateTime.class);
+    }
+
+    /** Records the conflict unless a record with its id exists; true when it was new here. */
+    public boolean insertIfAbsent(Conflict c) {
+        if (dsl.fetchExists(table, s("conflict_id").eq(c.id()))) {
+            return false;
+        }
+        dsl.insertInto(table)
+                .set(s("conflict_id"), c.id()).set(s("table_key"), c.table()).set(s("key_text"), c.keyJson())
+                .set(s("kind"), c.kind()).set(s("site_a"), c.siteA()).set(s("site_b"), c.siteB())
+                .set(s("row_a"), c.rowA()).set(s("row_b"), c.rowB()).set(s("winner"), c.winner())
+                .set(s("status"), c.status()).set(s("policy"), c.policy()).set(t("detected_at"), c.detectedAt())
+                .set(s("run_id"), c.runId())
+                .set(meta.column("updated_seq", Long.class),
+                        DSL.field(dialect.changeCapture().nextSeqExpression(), Long.class))
+                .execute();
+        return true;
+    }
+
+    /** Of the given keys (JSON form) of a table, those with an open conflict here. */
+    public Set<String> openKeys(String tableName, Collection<String> keyJsons) {
+        if (keyJsons.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(dsl.select(s("key_text")).from(table)
+                .where(s("table_key").eq(tableName)).and(s("status").eq(Conflict.OPEN))
+                .and(s("key_text").in(keyJsons))
+                .fetch(r -> r.value1()));
+    }
+
+    /** Open conflicts of a pair of sites (any table). */
+    public long countOpen(String siteA, String siteB) {
+        return dsl.fetchCount(table, s("status").eq(Conflict.OPEN).and(pair(siteA, siteB)));
+    }
+
+    private Condition pair(String siteA, String siteB) {
+        return s("site_a").eq(siteA).and(s("site_b").eq(siteB));
+    }
+
+    public Optional<Conflict> get(String id) {
+        return dsl.selectFrom(table).where(s("conflict_id").eq(id)).fetchOptional().map(this::toConflict);
+    }
+
+    /** Conflicts filtered by status ({@code all} or null for every one) and table (null for all), oldest first. */
+    public List<Conflict> list(String status, String tableName) {
+        Condition where = DSL.noCondition();
+        if (status != null && !status.equals("all")) {
+            where = where.and(s("status").eq(status));
+        }
+        if (tableName != null) {
+            where = where.and(s("table_key").eq(tableName));
+        }
+        return dsl.selectFrom(table).where(where).orderBy(t("detected_at"), s("conflict_id"))
+                .fetch(this::toConflict);
+    }
+
+    private Conflict toConflict(Record r) {
+        return new Conflict(r.get(s("conflict_id")), r.get(s("table_key")), r.get(s("key_text")), r.get(s("kind")),
+                r.get(s("site_a")), r.get(s("site_b")), r.get(s("row_a")), r.get(s("row_b")), r.get(s("winner")),
+                r.get(s("status")), r.get(s("policy")), r.get(t("detected_at")), r.get(s("run_id")),
+                r.get(s("resolved_by")), r.get(t("resolved_at")), r.get(s("kept")));
+    }
+}

@@ -1,0 +1,42 @@
+package org.dovetail.core.capture;
+
+import java.util.Arrays;
+
+/**
+ * "Received from the peer up to here": every change at the peer with {@code dv_seq <= seq}
+ * has been received, except those written by transactions that were still in flight when
+ * the peer was read (PostgreSQL: the txid snapshot's in-progress list; empty elsewhere).
+ */
+public record Watermark(long seq, String snapshot) {
+
+    public static final Watermark START = new Watermark(0, null);
+
+    /** The in-progress transaction ids of the snapshot ({@code xmin:xmax:xip,...}); empty when none. */
+    public long[] inFlight() {
+        if (snapshot == null || snapshot.isBlank()) {
+            return new long[0];
+        }
+        String[] parts = snapshot.split(":", -1);
+        if (parts.length < 3 || parts[2].isBlank()) {
+            return new long[0];
+        }
+        return Arrays.stream(parts[2].split(",")).mapToLong(Long::parseLong).toArray();
+    }
+
+    /** Whether a row version with this seq and writing transaction has already been received. */
+    public boolean covers(long rowSeq, Long rowTxid) {
+        if (rowSeq > seq) {
+            return false;
+        }
+        if (rowTxid == null) {
+            return true;
+        }
+        long txid = rowTxid;
+        return Arrays.stream(inFlight()).noneMatch(x -> x == txid);
+    }
+
+    /** The same snapshot, moved up to a higher seq (never down). */
+    public Watermark advancedTo(long newSeq) {
+        return new Watermark(Math.max(seq, newSeq), snapshot);
+    }
+}

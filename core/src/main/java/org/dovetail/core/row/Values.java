@@ -1,0 +1,148 @@
+package org.dovetail.core.row;
+
+import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Objects;
+
+/**
+ * The one codec for user values: reads them from JDBC into a fixed Java type per
+ * {@link ValueKind}, binds them back, compares them, and writes them as text and back
+ * (for the conflict store and CSV), so that values survive the trip exactly.
+ */
+public final class Values {
+    private Values() {
+    }
+
+    /** Reads column {@code index} of the result set as the kind's Java type (null for SQL NULL). */
+    public static Object read(ResultSet rs, int index, ValueKind kind) throws SQLException {
+        Object value = switch (kind) {
+            case INTEGER -> rs.getLong(index);
+            case DECIMAL -> rs.getBigDecimal(index);
+            case FLOAT -> rs.getDouble(index);
+            case BOOLEAN -> rs.getBoolean(index);
+            case TEXT, JSON -> rs.getString(index);
+            case BINARY -> rs.getBytes(index);
+            case DATE -> rs.getObject(index, LocalDate.class);
+            case TIME -> rs.getObject(index, LocalTime.class);
+            case TIMESTAMP -> rs.getObject(index, LocalDateTime.class);
+            case TIMESTAMPTZ -> rs.getObject(index, OffsetDateTime.class);
+            case UUID -> uuid(rs.getObject(index));
+        };
+        return rs.wasNull() ? null : value;
+    }
+
+    private static java.util.UUID uuid(Object raw) {
+        if (raw == null || raw instanceof java.util.UUID) {
+            return (java.util.UUID) raw;
+        }
+        if (raw instanceof byte[] bytes && bytes.length == 16) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            return new java.util.UUID(b.getLong(), b.getLong());
+        }
+        return java.util.UUID.fromString(raw.toString());
+    }
+
+    /** Binds a value of the kind to a statement parameter. */
+    public static void bind(PreparedStatement ps, int index, ValueKind kind, Object value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, sqlType(kind));
+            return;
+        }
+        switch (kind) {
+            case INTEGER -> ps.setLong(index, ((Number) value).longValue());
+            case DECIMAL -> ps.setBigDecimal(index, (BigDecimal) value);
+            case FLOAT -> ps.setDouble(index, ((Number) value).doubleValue());
+            case BOOLEAN -> ps.setBoolean(index, (Boolean) value);
+            case TEXT, JSON -> ps.setString(index, (String) value);
+            case BINARY -> ps.setBytes(index, (byte[]) value);
+            default -> ps.setObject(index, value);
+        }
+    }
+
+    private static int sqlType(ValueKind kind) {
+        return switch (kind) {
+            case INTEGER -> Types.BIGINT;
+            case DECIMAL -> Types.NUMERIC;
+            case FLOAT -> Types.DOUBLE;
+            case BOOLEAN -> Types.BOOLEAN;
+            case TEXT, JSON -> Types.VARCHAR;
+            case BINARY -> Types.VARBINARY;
+            case DATE -> Types.DATE;
+            case TIME -> Types.TIME;
+            case TIMESTAMP -> Types.TIMESTAMP;
+            case TIMESTAMPTZ -> Types.TIMESTAMP_WITH_TIMEZONE;
+            case UUID -> Types.OTHER;
+        };
+    }
+
+    /** Whether two values of the same kind are the same value (instants for time zones, exact scale for decimals). */
+    public static boolean same(Object a, Object b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (a instanceof byte[] x && b instanceof byte[] y) {
+            return Arrays.equals(x, y);
+        }
+        if (a instanceof OffsetDateTime x && b instanceof OffsetDateTime y) {
+            return x.isEqual(y);
+        }
+        return Objects.equals(a, b);
+    }
+
+    /** A stable hash consistent with {@link #same}. */
+    public static int hash(Object value) {
+        if (value instanceof byte[] bytes) {
+            return Arrays.hashCode(bytes);
+        }
+        if (value instanceof OffsetDateTime t) {
+            return t.toInstant().hashCode();
+        }
+        return Objects.hashCode(value);
+    }
+
+    /** The value as text that {@link #fromText} reads back exactly; null stays null. */
+    public static String toText(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof byte[] bytes) {
+            return Base64.getEncoder().encodeToString(bytes);
+        }
+        if (value instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        if (value instanceof Double d) {
+            return Double.toString(d);
+        }
+        return value.toString();
+    }
+
+    /** Reads text written by {@link #toText} back into the kind's Java type. */
+    public static Object fromText(String text, ValueKind kind) {
+        if (text == null) {
+            return null;
+        }
+        return switch (kind) {
+            case INTEGER -> Long.parseLong(text);
+            case DECIMAL -> new BigDecimal(text);
+            case FLOAT -> Double.parseDouble(text);
+            case BOOLEAN -> Boolean.parseBoolean(text);
+            case TEXT, JSON -> text;
+            case BINARY -> Base64.getDecoder().decode(text);
+            case DATE -> LocalDate.parse(text);
+            case TIME -> LocalTime.parse(text);
+            case TIMESTAMP -> LocalDateTime.parse(text);
+            case TIMESTAMPTZ -> OffsetDateTime.parse(text);
+            case UUID -> java.util.UUID.fromString(text);
+        };
+    }
+}

@@ -1,0 +1,92 @@
+package org.dovetail.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.dovetail.engine.sync.SyncOptions;
+import org.dovetail.engine.sync.SyncResult;
+import org.dovetail.engine.sync.TableOutcome;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code dovetail sync A B [--push | --pull] [--tables t1,t2] [--dry-run] [--json]}. */
+@Command(name = "sync", mixinStandardHelpOptions = true,
+        description = {"Copies the changes made at each site since the pair last synced to the other site, "
+                + "and records true conflicts at both sites. Prints a line per table and a total line."},
+        footer = {"%nExamples:", "  dovetail sync desktop laptop", "  dovetail sync branch hq --push   "
+                + "# cron: upload only", "  dovetail sync desktop laptop --tables orders --dry-run",
+                "%nExit codes: 0 done; 1 failed; 2 usage/configuration; 3 conflicts recorded or open; "
+                + "4 another sync of the pair is running."})
+final class SyncCommand implements Callable<Integer> {
+    @ParentCommand
+    private DovetailCommand root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "A", description = "The first site.")
+    private String siteA;
+
+    @Parameters(index = "1", paramLabel = "B", description = "The second site.")
+    private String siteB;
+
+    @ArgGroup(exclusive = true)
+    private Direction direction;
+
+    static final class Direction {
+        @Option(names = "--push", required = true, description = "Copy A's changes to B only.")
+        boolean push;
+
+        @Option(names = "--pull", required = true, description = "Copy B's changes to A only.")
+        boolean pull;
+    }
+
+    @Option(names = "--tables", split = ",", paramLabel = "TABLE", description = "Only these configured tables.")
+    private List<String> tables = List.of();
+
+    @Option(names = "--dry-run", description = "Report what would happen; change nothing at either site.")
+    private boolean dryRun;
+
+    @Option(names = "--json", description = "Print a machine-readable summary instead of the table lines.")
+    private boolean json;
+
+    @Override
+    public Integer call() {
+        var dovetail = root.dovetail();
+        boolean push = direction == null || direction.push;
+        boolean pull = direction == null || direction.pull;
+        PrintWriter out = spec.commandLine().getOut();
+        try (ProgressDisplay progress = ProgressDisplay.forTerminal(!json)) {
+            SyncResult result = dovetail.sync(new SyncOptions(siteA, siteB, push, pull, tables, dryRun, progress));
+            progress.close();
+            if (json) {
+                out.println(SyncJson.of(result));
+            } else {
+                print(out, result);
+            }
+            out.flush();
+            PrintWriter err = spec.commandLine().getErr();
+            result.tables().stream().filter(TableOutcome::failed).forEach(t -> err.println("error: " + t.error()));
+            err.flush();
+            return dryRun && !result.failed() ? 0 : result.exitCode().code();
+        }
+    }
+
+    private static void print(PrintWriter out, SyncResult result) {
+        int width = result.tables().stream().mapToInt(t -> t.table().length()).max().orElse(5);
+        width = Math.max(width, "total".length());
+        for (TableOutcome t : result.tables()) {
+            out.printf("%-" + width + "s  pushed %d  pulled %d  conflicts %d%s%n", t.table(), t.pushed(), t.pulled(),
+                    t.conflicts(), t.failed() ? "  FAILED" : t.held() > 0 ? "  held " + t.held() : "");
+        }
+        out.printf("%-" + width + "s  pushed %d  pulled %d  conflicts %d  in %.1f s%s%n", "total", result.pushed(),
+                result.pulled(), result.conflicts(), result.elapsed().toMillis() / 1000.0,
+                result.dryRun() ? "  (dry run: nothing changed)"
+                        : result.openConflicts() > 0 ? "  (" + result.openConflicts() + " open conflicts)" : "");
+    }
+}

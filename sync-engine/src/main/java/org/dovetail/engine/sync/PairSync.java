@@ -1,0 +1,155 @@
+package org.dovetail.engine.sync;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.dovetail.conflicts.ConflictStore;
+import org.dovetail.core.DovetailException;
+import org.dovetail.core.ExitCode;
+import org.dovetail.core.config.Config;
+import org.dovetail.core.config.TableConfig;
+import org.dovetail.core.site.Site;
+import org.dovetail.core.site.SqlErrors;
+import org.dovetail.core.table.Catalog;
+import org.dovetail.core.table.TableShape;
+import org.dovetail.installer.SiteMetadata;
+
+/**
+ * {@code dovetail sync A B}: locks the pair at both sites, logs the run at both, and syncs
+ * each table; a table that fails stops alone while the others go on.
+ */
+public final class PairSync {
+    private final Config config;
+    private final Site siteA;
+    private final Site siteB;
+
+    public PairSync(Config config, Site siteA, Site siteB) {
+        this.config = config;
+        this.siteA = siteA;
+        this.siteB = siteB;
+    }
+
+    /** The configured tables to sync, checked before any database is touched. */
+    public static List<TableConfig> selectTables(Config config, List<String> names) {
+        if (names.isEmpty()) {
+            return config.tables();
+        }
+        List<TableConfig> out = new ArrayList<>();
+        for (String name : names) {
+            out.add(config.tables().stream()
+                    .filter(t -> t.name().toString().equalsIgnoreCase(name.trim())).findFirst()
+                    .orElseThrow(() -> DovetailException.usage("table '" + name.trim() + "' is not configured in "
+                            + config.file())));
+        }
+        return out;
+    }
+
+    public SyncResult run(SyncOptions options) {
+        List<TableConfig> tables = selectTables(config, options.tables());
+        long start = System.nanoTime();
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        try (SiteSession a = SiteSession.open(siteA); SiteSession b = SiteSession.open(siteB)) {
+            if (a.identity.id().equals(b.identity.id())) {
+                throw DovetailException.usage("sites '" + siteA.name() + "' and '" + siteB.name()
+                        + "' are the same database");
+            }
+            lock(a, b);
+            if (!options.dryRun()) {
+                new RunLog(a.write, a.dialect).start(runId, b.identity.id(), b.name());
+                new RunLog(b.write, b.dialect).start(runId, a.identity.id(), a.name());
+            }
+            List<TableOutcome> outcomes = new ArrayList<>();
+            for (TableConfig table : tables) {
+                outcomes.add(syncTable(table, a, b, runId, options));
+            }
+            long open = new ConflictStore(a.write, a.dialect).countOpen(sorted(a, b)[0], sorted(a, b)[1]);
+            a.write.commit();
+            SyncResult result = new SyncResult(runId, a.name(), b.name(), options.dryRun(), outcomes, open,
+                    Duration.ofNanos(System.nanoTime() - start));
+            if (!options.dryRun()) {
+                finish(a, runId, result);
+                finish(b, runId, result);
+            }
+            return result;
+        } catch (SQLException e) {
+            throw DovetailException.failed("sync " + siteA.name() + " " + siteB.name() + " failed: "
+                    + SqlErrors.describe(e), e);
+        }
+    }
+
+    private static String[] sorted(SiteSession a, SiteSession b) {
+        return a.name().compareTo(b.name()) <= 0 ? new String[] {a.name(), b.name()}
+                : new String[] {b.name(), a.name()};
+    }
+
+    private void lock(SiteSession a, SiteSession b) throws SQLException {
+        String[] ids = {a.identity.id(), b.identity.id()};
+        java.util.Arrays.sort(ids);
+        String pairKey = ids[0] + "|" + ids[1];
+        for (SiteSession s : ids[0].equals(a.identity.id()) ? List.of(a, b) : List.of(b, a)) {
+            if (!s.tryLock(pairKey)) {
+                SiteSession other = s == a ? b : a;
+                String holder = new RunLog(s.write, s.dialect).runningWith(other.identity.id())
+                        .orElse("another process");
+                throw new DovetailException(ExitCode.LOCKED, "another sync of " + a.name() + " and " + b.name()
+                        + " is running: " + holder);
+            }
+        }
+    }
+
+    private TableOutcome syncTable(TableConfig table, SiteSession a, SiteSession b, String runId,
+                                   SyncOptions options) {
+        String name = table.name().toString();
+        try {
+            TablePair pair = TablePair.match(name, shape(a, table), a.name(), shape(b, table), b.name());
+            TableRun run = new TableRun(pair, a, b, config.policyFor(table), runId, options.dryRun(),
+                    options.progress());
+            return run.run(options.push(), options.pull());
+        } catch (TablePair.ShapeMismatch | DovetailException e) {
+            rollbackQuietly(a, b);
+            return new TableOutcome(name, 0, 0, 0, 0, e.getMessage());
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(a, b);
+            return new TableOutcome(name, 0, 0, 0, 0, "table " + name + ": " + SqlErrors.describe(e));
+        }
+    }
+
+    private static TableShape shape(SiteSession s, TableConfig table) throws SQLException {
+        TableShape shape = new Catalog(s.write, s.dialect).find(table.name()).orElseThrow(() ->
+                DovetailException.failed("table " + table.name() + " not found at site " + s.site.name(), null));
+        if (!new SiteMetadata(s.write, s.dialect).isRegistered(shape)) {
+            throw DovetailException.failed("table " + table.name() + " is not installed at site " + s.site.name()
+                    + " (run: dovetail install " + s.site.name() + ")", null);
+        }
+        s.write.commit();
+        return shape;
+    }
+
+    private static void rollbackQuietly(SiteSession... sessions) {
+        for (SiteSession s : sessions) {
+            try {
+                s.dialect.setApplying(s.write, false);
+            } catch (SQLException | RuntimeException ignored) {
+                // the connection may be gone; rollback below says the rest
+            }
+            for (java.sql.Connection c : List.of(s.read, s.write)) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // nothing more to undo on a broken connection
+                }
+            }
+        }
+    }
+
+    private static void finish(SiteSession s, String runId, SyncResult result) throws SQLException {
+        String outcome = result.failed() ? "failed" : result.exitCode() == ExitCode.CONFLICTS ? "conflicts" : "ok";
+        String errors = result.tables().stream().filter(TableOutcome::failed).map(TableOutcome::error)
+                .reduce((x, y) -> x + "; " + y).orElse(null);
+        new RunLog(s.write, s.dialect).finish(runId, outcome.toLowerCase(Locale.ROOT), result.pushed(),
+                result.pulled(), result.conflicts(), errors);
+    }
+}

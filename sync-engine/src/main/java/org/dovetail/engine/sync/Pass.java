@@ -1,0 +1,199 @@
+package org.dovetail.engine.sync;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.dovetail.core.capture.Watermark;
+import org.dovetail.conflicts.ConflictStore;
+
+/**
+ * One direction of one table's sync: streams the source's changes since the target last
+ * received them, in seq order, and applies them at the target batch by batch. Each batch's
+ * rows, conflict records and the target's new watermark commit in one transaction.
+ */
+final class Pass {
+    private static final int BATCH_ROWS = 2000;
+    private static final long BATCH_BYTES = 16L << 20;
+    private static final int RETRIES = 3;
+
+    private final TableRun run;
+    private final SiteSession source;
+    private final SiteSession target;
+    private final boolean sourceIsA;
+    private final SideTable sourceTable;
+    private final SideTable targetTable;
+    private final String sourceKey;
+    private final String targetKey;
+    private long applied;
+
+    Pass(TableRun run, boolean sourceIsA) {
+        this.run = run;
+        this.sourceIsA = sourceIsA;
+        this.source = sourceIsA ? run.a : run.b;
+        this.target = sourceIsA ? run.b : run.a;
+        this.sourceTable = new SideTable(run.pair, sourceIsA, source.dialect, source.dsl(source.read));
+        this.targetTable = new SideTable(run.pair, !sourceIsA, target.dialect, target.dsl(target.write));
+        this.sourceKey = run.pair.shape(sourceIsA).key();
+        this.targetKey = run.pair.shape(!sourceIsA).key();
+    }
+
+    /** Runs the pass; returns how many rows were applied at the target. */
+    long run() throws SQLException {
+        Watermark received = new Marks(target.write, target.dialect).read(source.identity.id(), targetKey);
+        Watermark targetSent = new Marks(source.write, source.dialect).read(target.identity.id(), sourceKey);
+        target.write.commit();
+        source.write.commit();
+        long settled = source.dialect.changeCapture().settledSeqBeforeRead(source.write);
+        source.write.commit();
+        String snapshot = source.dialect.changeCapture().snapshotOfReadTransaction(source.read);
+        Batch batch = new Batch(snapshot, settled, targetSent);
+        long highest = received.seq();
+        try (PreparedStatement ps = source.read.prepareStatement(sourceTable.changesSince(received, target.name()))) {
+            ps.setFetchSize(BATCH_ROWS);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    RowState change = sourceTable.read(rs, true, false);
+                    batch.add(change);
+                    if (batch.full()) {
+                        highest = Math.max(highest, flush(batch));
+                        batch = new Batch(snapshot, settled, targetSent);
+                    }
+                }
+            }
+        }
+        if (!batch.changes.isEmpty()) {
+            highest = Math.max(highest, flush(batch));
+        }
+        try (PreparedStatement ps = source.read.prepareStatement(sourceTable.maxSeq());
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            long visibleMax = Math.min(rs.getLong(1), settled);
+            if (visibleMax > highest || !java.util.Objects.equals(snapshot, received.snapshot())) {
+                Watermark done = new Watermark(Math.max(highest, visibleMax), snapshot);
+                new Marks(target.write, target.dialect).write(source.identity.id(), targetKey, done);
+                finishTarget();
+            }
+        }
+        source.read.commit();
+        return applied;
+    }
+
+    private void finishTarget() throws SQLException {
+        if (run.dryRun) {
+            target.write.rollback();
+        } else {
+            target.write.commit();
+        }
+    }
+
+    /** Applies one batch, retrying when an application wrote one of its keys meanwhile. */
+    private long flush(Batch batch) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                long top = apply(batch);
+                run.progress(batch.changes.size());
+                return top;
+            } catch (SQLException e) {
+                target.write.rollback();
+                boolean raced = "23505".equals(e.getSQLState()) || "40001".equals(e.getSQLState())
+                        || "40P01".equals(e.getSQLState());
+                if (!raced || attempt >= RETRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private long apply(Batch batch) throws SQLException {
+        List<RowKey> keys = batch.keys();
+        Map<RowKey, RowState> current = lockCurrent(keys);
+        ConflictStore targetConflicts = new ConflictStore(target.write, target.dialect);
+        Set<String> held = targetConflicts.openKeys(run.pair.name(), keys.stream().map(RowKey::json).toList());
+        Writes writes = new Writes(targetTable, source.name());
+        long appliedHere = 0;
+        for (RowState change : batch.changes) {
+            RowKey key = change.key(run.pair.keyCount());
+            RowState there = current.get(key);
+            if (held.contains(key.json())) {
+                run.held++;
+                continue;
+            }
+            boolean changedThere = there != null && !batch.targetSent.covers(there.seq(), there.txid())
+                    && !source.name().equals(there.from());
+            if (!changedThere) {
+                if (there == null ? !change.dead() : !change.sameVersion(there)) {
+                    writes.add(change, there);
+                    appliedHere++;
+                }
+            } else if (change.sameContent(there)) {
+                if (!change.sameVersion(there) && run.metadataWinner(change, there, sourceIsA)) {
+                    writes.add(change, there);
+                }
+            } else if (run.conflict(change, there, sourceIsA, targetConflicts)) {
+                writes.add(change, there);
+                appliedHere++;
+            }
+        }
+        target.dialect.setApplying(target.write, true);
+        writes.execute(target.write);
+        target.dialect.setApplying(target.write, false);
+        long top = Math.min(batch.maxSeq, batch.settled);
+        new Marks(target.write, target.dialect).write(source.identity.id(), targetKey,
+                new Watermark(top, batch.snapshot));
+        finishTarget();
+        applied += appliedHere;
+        return top;
+    }
+
+    private Map<RowKey, RowState> lockCurrent(List<RowKey> keys) throws SQLException {
+        Map<RowKey, RowState> current = new HashMap<>();
+        for (boolean tombs : new boolean[] {false, true}) {
+            String sql = tombs ? targetTable.lockTombs(keys.size()) : targetTable.lockRows(keys.size());
+            try (PreparedStatement ps = target.write.prepareStatement(sql)) {
+                targetTable.bindKeys(ps, keys);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        RowState state = targetTable.read(rs, false, tombs);
+                        current.put(state.key(run.pair.keyCount()), state);
+                    }
+                }
+            }
+        }
+        return current;
+    }
+
+    /** Changes read from the source, waiting to be applied together. */
+    private final class Batch {
+        final String snapshot;
+        final long settled;
+        final Watermark targetSent;
+        final List<RowState> changes = new ArrayList<>();
+        long maxSeq;
+        long bytes;
+
+        Batch(String snapshot, long settled, Watermark targetSent) {
+            this.snapshot = snapshot;
+            this.settled = settled;
+            this.targetSent = targetSent;
+        }
+
+        void add(RowState change) {
+            changes.add(change);
+            maxSeq = Math.max(maxSeq, change.seq());
+            bytes += RowSize.estimate(change);
+        }
+
+        boolean full() {
+            return changes.size() >= BATCH_ROWS || bytes >= BATCH_BYTES;
+        }
+
+        List<RowKey> keys() {
+            return changes.stream().map(c -> c.key(run.pair.keyCount())).toList();
+        }
+    }
+}

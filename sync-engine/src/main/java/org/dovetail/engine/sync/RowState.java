@@ -1,0 +1,35 @@
+package org.dovetail.engine.sync;
+
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import org.dovetail.core.row.Values;
+
+/**
+ * A key's current state at one site: the row (values in {@link TablePair} column order) or
+ * its tombstone (only key values), with its bookkeeping.
+ */
+record RowState(Object[] values, boolean dead, long version, String origin, String site,
+                OffsetDateTime changedAt, long seq, String from, Long txid) {
+
+    RowKey key(int keyCount) {
+        return new RowKey(Arrays.copyOf(values, keyCount));
+    }
+
+    /** Same user values (both alive) or both deleted. */
+    boolean sameContent(RowState other) {
+        if (dead || other.dead) {
+            return dead && other.dead;
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Values.same(values[i], other.values[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Same content and the same place in the row's history (version and origin). */
+    boolean sameVersion(RowState other) {
+        return sameContent(other) && version == other.version && origin.equals(other.origin);
+    }
+}

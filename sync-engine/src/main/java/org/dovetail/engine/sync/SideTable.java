@@ -1,0 +1,254 @@
+package org.dovetail.engine.sync;
+
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.row;
+import static org.jooq.impl.DSL.table;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.dovetail.core.capture.ChangeCapture;
+import org.dovetail.core.capture.Watermark;
+import org.dovetail.core.dialect.Dialect;
+import org.dovetail.core.row.Values;
+import org.dovetail.core.table.Bookkeeping;
+import org.dovetail.core.table.TableShape;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Select;
+import org.jooq.SelectField;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * The SQL for one table at one site, rendered by jOOQ: reading changes since a
+ * watermark, locking the current state of a batch of keys, and writing received rows
+ * and tombstones. Values are bound through {@link Values}, the one row codec.
+ */
+final class SideTable {
+    private final TablePair pair;
+    private final boolean sideA;
+    private final Dialect dialect;
+    private final DSLContext dsl;
+    private final Bookkeeping bk;
+    private final Table<Record> rows;
+    private final Table<Record> tombs;
+    private final ChangeCapture capture;
+
+    SideTable(TablePair pair, boolean sideA, Dialect dialect, DSLContext dsl) {
+        this.pair = pair;
+        this.sideA = sideA;
+        this.dialect = dialect;
+        this.dsl = dsl;
+        this.bk = dialect.bookkeeping();
+        TableShape shape = pair.shape(sideA);
+        this.rows = table(name(shape.schema(), shape.name()));
+        this.tombs = table(name(shape.schema(), dialect.tombstoneName(shape.name())));
+        this.capture = dialect.changeCapture();
+    }
+
+    TablePair pair() {
+        return pair;
+    }
+
+    private Field<Object> col(String name) {
+        return field(name(name));
+    }
+
+    private List<Field<Object>> userColumns(boolean keysOnly) {
+        List<Field<Object>> out = new ArrayList<>();
+        for (ColumnPair c : pair.columns()) {
+            if (c.key() || !keysOnly) {
+                out.add(col(c.name(sideA)));
+            }
+        }
+        return out;
+    }
+
+    private List<SelectField<?>> bookkeepingSelect() {
+        List<SelectField<?>> out = new ArrayList<>();
+        for (String c : List.of(bk.version(), bk.origin(), bk.site(), bk.changedAt(), bk.seq(), bk.from())) {
+            out.add(col(c));
+        }
+        out.add(capture.txidExpression() == null ? DSL.castNull(SQLDataType.BIGINT).as(bk.txid()) : col(bk.txid()));
+        return out;
+    }
+
+    private Condition notFrom(String peerName) {
+        Field<String> from = field(name(bk.from()), String.class);
+        return from.isNull().or(from.ne(inline(peerName)));
+    }
+
+    /** All changes since the watermark not received from {@code peerName}, rows and tombstones, by seq. */
+    String changesSince(Watermark mark, String peerName) {
+        Field<Long> seq = field(name(bk.seq()), Long.class);
+        Field<Long> txid = field(name(bk.txid()), Long.class);
+        Condition since = capture.changedSince(mark, seq, txid);
+        List<SelectField<?>> live = new ArrayList<>();
+        live.add(inline(0).as("dv_dead"));
+        live.addAll(userColumns(false));
+        live.addAll(bookkeepingSelect());
+        List<SelectField<?>> dead = new ArrayList<>();
+        dead.add(inline(1));
+        for (ColumnPair c : pair.columns()) {
+            dead.add(c.key() ? col(c.name(sideA)) : DSL.inline((Object) null));
+        }
+        dead.addAll(bookkeepingSelect());
+        Select<?> query = dsl.select(live).from(rows).where(since).and(notFrom(peerName))
+                .unionAll(dsl.select(dead).from(tombs).where(since).and(notFrom(peerName)))
+                .orderBy(DSL.field(name(bk.seq())));
+        return dsl.renderInlined(query);
+    }
+
+    /** The highest seq in the table and its tombstones, as the read transaction sees them. */
+    String maxSeq() {
+        Field<Long> seq = field(name(bk.seq()), Long.class);
+        return dsl.renderInlined(dsl.select(DSL.greatest(
+                dsl.select(DSL.coalesce(DSL.max(seq), 0L)).from(rows).asField(),
+                dsl.select(DSL.coalesce(DSL.max(seq), 0L)).from(tombs).asField())));
+    }
+
+    /** Reads one row of {@link #changesSince} or {@link #lockRows}/{@link #lockTombs} results. */
+    RowState read(ResultSet rs, boolean hasDeadFlag, boolean keysOnly) throws SQLException {
+        int i = 1;
+        boolean dead = hasDeadFlag ? rs.getInt(i++) == 1 : keysOnly;
+        Object[] values = new Object[pair.columns().size()];
+        for (int c = 0; c < values.length; c++) {
+            ColumnPair column = pair.columns().get(c);
+            if (column.key() || !keysOnly) {
+                values[c] = Values.read(rs, i++, column.kind());
+            }
+        }
+        long version = rs.getLong(i++);
+        String origin = rs.getString(i++);
+        String site = rs.getString(i++);
+        OffsetDateTime changedAt = rs.getObject(i++, OffsetDateTime.class);
+        long seq = rs.getLong(i++);
+        String from = rs.getString(i++);
+        long txid = rs.getLong(i);
+        return new RowState(values, dead, version, origin, site, changedAt, seq, from, rs.wasNull() ? null : txid);
+    }
+
+    private Condition keyIn(int count) {
+        List<Field<Object>> key = userColumns(true);
+        List<org.jooq.RowN> binds = new ArrayList<>();
+        for (int r = 0; r < count; r++) {
+            List<Field<Object>> one = new ArrayList<>();
+            for (ColumnPair c : pair.columns()) {
+                if (c.key()) {
+                    one.add(dialect.bindField(c.kind()));
+                }
+            }
+            binds.add(row(one));
+        }
+        return row(key).in(binds);
+    }
+
+    /** Locks and reads the live rows of {@code count} keys (bind them with {@link #bindKeys}). */
+    String lockRows(int count) {
+        List<SelectField<?>> select = new ArrayList<>(userColumns(false));
+        select.addAll(bookkeepingSelect());
+        return dsl.renderInlined(dsl.select(select).from(rows).where(keyIn(count)).forUpdate());
+    }
+
+    /** Locks and reads the tombstones of {@code count} keys. */
+    String lockTombs(int count) {
+        List<SelectField<?>> select = new ArrayList<>(userColumns(true));
+        select.addAll(bookkeepingSelect());
+        return dsl.renderInlined(dsl.select(select).from(tombs).where(keyIn(count)).forUpdate());
+    }
+
+    void bindKeys(PreparedStatement ps, List<RowKey> keys) throws SQLException {
+        int p = 1;
+        for (RowKey key : keys) {
+            for (int k = 0; k < pair.keyCount(); k++) {
+                Values.bind(ps, p++, pair.columns().get(k).kind(), key.parts()[k]);
+            }
+        }
+    }
+
+    private List<Field<Object>> bookkeepingWritten() {
+        return List.of(col(bk.version()), col(bk.origin()), col(bk.site()), col(bk.changedAt()), col(bk.from()));
+    }
+
+    private Field<Object> param() {
+        return DSL.field("?", Object.class);
+    }
+
+    /** INSERT of a received row: user values, then version, origin, site, change time, from. */
+    String insertRow() {
+        List<Field<Object>> fields = new ArrayList<>(userColumns(false));
+        fields.addAll(bookkeepingWritten());
+        List<Field<Object>> values = new ArrayList<>();
+        pair.columns().forEach(c -> values.add(dialect.bindField(c.kind())));
+        bookkeepingWritten().forEach(f -> values.add(param()));
+        return dsl.renderInlined(dsl.insertInto(rows).columns(fields).values(values));
+    }
+
+    /** UPDATE of a received row: version, non-key values, origin, site, change time, from; then the key. */
+    String updateRow() {
+        java.util.Map<Field<?>, Field<?>> set = new java.util.LinkedHashMap<>();
+        set.put(col(bk.version()), param());
+        for (ColumnPair c : pair.columns()) {
+            if (!c.key()) {
+                set.put(col(c.name(sideA)), dialect.bindField(c.kind()));
+            }
+        }
+        set.put(col(bk.origin()), param());
+        set.put(col(bk.site()), param());
+        set.put(col(bk.changedAt()), param());
+        set.put(col(bk.from()), param());
+        return dsl.renderInlined(dsl.update(rows).set(set).where(keyEquals()));
+    }
+
+    String deleteRow() {
+        return dsl.renderInlined(dsl.deleteFrom(rows).where(keyEquals()));
+    }
+
+    /** INSERT of a received tombstone: key, version, origin, site, change time, from; seq and txid here. */
+    String insertTomb() {
+        List<Field<Object>> fields = new ArrayList<>(userColumns(true));
+        fields.addAll(bookkeepingWritten());
+        fields.add(col(bk.seq()));
+        List<Field<Object>> values = new ArrayList<>();
+        pair.columns().stream().filter(ColumnPair::key).forEach(c -> values.add(dialect.bindField(c.kind())));
+        bookkeepingWritten().forEach(f -> values.add(param()));
+        values.add(DSL.field(capture.nextSeqExpression(), Object.class));
+        if (capture.txidExpression() != null) {
+            fields.add(col(bk.txid()));
+            values.add(DSL.field(capture.txidExpression(), Object.class));
+        }
+        return dsl.renderInlined(dsl.insertInto(tombs).columns(fields).values(values));
+    }
+
+    /** UPDATE of a tombstone with received bookkeeping: version, origin, site, change time, from, then key. */
+    String updateTomb() {
+        java.util.Map<Field<?>, Field<?>> set = new java.util.LinkedHashMap<>();
+        for (Field<Object> f : bookkeepingWritten()) {
+            set.put(f, param());
+        }
+        set.put(col(bk.seq()), DSL.field(capture.nextSeqExpression(), Object.class));
+        if (capture.txidExpression() != null) {
+            set.put(col(bk.txid()), DSL.field(capture.txidExpression(), Object.class));
+        }
+        return dsl.renderInlined(dsl.update(tombs).set(set).where(keyEquals()));
+    }
+
+    private Condition keyEquals() {
+        Condition c = DSL.noCondition();
+        for (ColumnPair column : pair.columns()) {
+            if (column.key()) {
+                c = c.and(col(column.name(sideA)).eq(dialect.bindField(column.kind())));
+            }
+        }
+        return c;
+    }
+}

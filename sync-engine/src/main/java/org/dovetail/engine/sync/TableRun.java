@@ -1,0 +1,147 @@
+package org.dovetail.engine.sync;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.dovetail.conflicts.Conflict;
+import org.dovetail.conflicts.ConflictStore;
+import org.dovetail.conflicts.Copy;
+import org.dovetail.conflicts.WinnerRule;
+import org.dovetail.core.config.Policy;
+import org.dovetail.core.row.Values;
+
+/**
+ * One table's sync between the two sites: runs the passes and decides what a key
+ * changed at both sides becomes (agreement, or a conflict recorded at both sites).
+ */
+final class TableRun {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final char[] ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
+
+    final TablePair pair;
+    final SiteSession a;
+    final SiteSession b;
+    final boolean dryRun;
+    private final Policy policy;
+    private final String runId;
+    private final SyncProgress progress;
+    private final Set<String> conflictIds = new HashSet<>();
+    long held;
+
+    TableRun(TablePair pair, SiteSession a, SiteSession b, Policy policy, String runId, boolean dryRun,
+             SyncProgress progress) {
+        this.pair = pair;
+        this.a = a;
+        this.b = b;
+        this.policy = policy;
+        this.runId = runId;
+        this.dryRun = dryRun;
+        this.progress = progress;
+    }
+
+    TableOutcome run(boolean push, boolean pull) throws SQLException {
+        long pushed = push ? new Pass(this, true).run() : 0;
+        long pulled = pull ? new Pass(this, false).run() : 0;
+        return new TableOutcome(pair.name(), pushed, pulled, conflictIds.size(), held, null);
+    }
+
+    void progress(long rows) {
+        progress.processed(pair.name(), rows);
+    }
+
+    /** Both sides hold the same content in different versions: whether the source's metadata should win. */
+    boolean metadataWinner(RowState source, RowState target, boolean sourceIsA) {
+        SiteSession src = sourceIsA ? a : b;
+        SiteSession dst = sourceIsA ? b : a;
+        return WinnerRule.byVersion(copy(src, source), copy(dst, target)).equals(src.name());
+    }
+
+    /**
+     * Records a conflict between the source's change and the target's own change, at the
+     * source first and then at the target (in the batch's transaction); returns whether the
+     * source's copy wins and must be applied at the target.
+     */
+    boolean conflict(RowState source, RowState target, boolean sourceIsA, ConflictStore targetStore)
+            throws SQLException {
+        SiteSession src = sourceIsA ? a : b;
+        SiteSession dst = sourceIsA ? b : a;
+        Optional<String> winner = WinnerRule.winner(policy, copy(src, source), copy(dst, target));
+        boolean srcFirst = src.name().compareTo(dst.name()) <= 0;
+        RowState rowA = srcFirst ? source : target;
+        RowState rowB = srcFirst ? target : source;
+        String siteA = srcFirst ? src.name() : dst.name();
+        String siteB = srcFirst ? dst.name() : src.name();
+        RowKey key = source.key(pair.keyCount());
+        String kind = kind(rowA, rowB);
+        String id = conflictId(siteA, siteB, key, rowA, rowB);
+        Conflict conflict = new Conflict(id, pair.name(), key.json(), kind, siteA, siteB, json(rowA), json(rowB),
+                winner.orElse(null), winner.isPresent() ? Conflict.AUTO : Conflict.OPEN, policy.toString(),
+                OffsetDateTime.now(), runId, null, null, null);
+        if (!dryRun) {
+            new ConflictStore(src.write, src.dialect).insertIfAbsent(conflict);
+            src.write.commit();
+            targetStore.insertIfAbsent(conflict);
+        }
+        conflictIds.add(id);
+        return winner.isPresent() && winner.get().equals(src.name());
+    }
+
+    private static Copy copy(SiteSession holder, RowState row) {
+        return new Copy(holder.name(), row.version(), row.changedAt(), row.site());
+    }
+
+    private static String kind(RowState rowA, RowState rowB) {
+        if (!rowA.dead() && !rowB.dead() && !rowA.origin().equals(rowB.origin())) {
+            return "insert/insert";
+        }
+        return (rowA.dead() ? "delete" : "update") + "/" + (rowB.dead() ? "delete" : "update");
+    }
+
+    private String json(RowState row) {
+        if (row.dead()) {
+            return null;
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < pair.columns().size(); i++) {
+            out.put(pair.columns().get(i).nameA(), Values.toText(row.values()[i]));
+        }
+        out.put("dv_version", Long.toString(row.version()));
+        out.put("dv_origin", row.origin());
+        out.put("dv_site", row.site());
+        out.put("dv_changed_at", Values.toText(row.changedAt()));
+        try {
+            return JSON.writeValueAsString(out);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A short, typeable id that both sites derive alike from the pair, the key and both versions. */
+    private String conflictId(String siteA, String siteB, RowKey key, RowState rowA, RowState rowB) {
+        String basis = String.join("\u0000", siteA, siteB, pair.name(), key.json(),
+                state(rowA), state(rowB));
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(basis.getBytes(StandardCharsets.UTF_8));
+            StringBuilder id = new StringBuilder();
+            for (int i = 0; i < 8; i++) {
+                id.append(ID_ALPHABET[(hash[i] & 0xff) % ID_ALPHABET.length]);
+            }
+            return id.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String state(RowState row) {
+        return (row.dead() ? "D" : "L") + row.version() + "/" + row.origin();
+    }
+}

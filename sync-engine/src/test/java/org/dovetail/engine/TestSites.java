@@ -1,0 +1,147 @@
+package org.dovetail.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.dovetail.core.config.ConfigLoader;
+import org.dovetail.testing.PostgresDatabaseExtension;
+import org.dovetail.testing.TestDatabase;
+
+/**
+ * Real databases for sync tests: named sites on PostgreSQL (a fresh database each, from the
+ * suite's own server) or H2 in memory, a dovetail.yml naming them, and plain-JDBC access as
+ * an application would have.
+ */
+public final class TestSites implements AutoCloseable {
+    /** The database kinds a site can be. */
+    public enum Kind { PG, H2 }
+
+    private final PostgresDatabaseExtension pg;
+    private final Map<String, String> urls = new LinkedHashMap<>();
+    private final Map<String, String> users = new LinkedHashMap<>();
+    private final List<TestDatabase> databases = new ArrayList<>();
+    private final List<Connection> keepAlive = new ArrayList<>();
+    private final Path dir;
+
+    public TestSites(PostgresDatabaseExtension pg) {
+        this.pg = pg;
+        try {
+            this.dir = Files.createTempDirectory("dovetail-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Adds a site of that kind with the given application DDL already run. */
+    public TestSites site(String name, Kind kind, String... ddl) {
+        if (kind == Kind.PG) {
+            TestDatabase db = pg.newDatabase(name);
+            databases.add(db);
+            urls.put(name, db.url());
+            users.put(name, db.user());
+        } else {
+            String url = "jdbc:h2:mem:" + name + "_" + UUID.randomUUID().toString().substring(0, 8)
+                    + ";DB_CLOSE_DELAY=-1";
+            urls.put(name, url);
+            users.put(name, "sa");
+            try {
+                keepAlive.add(DriverManager.getConnection(url, "sa", ""));
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        exec(name, ddl);
+        return this;
+    }
+
+    /** Writes dovetail.yml naming the sites and the given tables section (YAML lines). */
+    public Path config(String... tablesYaml) {
+        StringBuilder yaml = new StringBuilder("sites:\n");
+        urls.forEach((name, url) -> yaml.append("  ").append(name).append(":\n    url: ").append(url)
+                .append("\n    user: ").append(users.get(name)).append('\n'));
+        yaml.append(String.join("\n", tablesYaml)).append('\n');
+        Path file = dir.resolve("dovetail.yml");
+        try {
+            Files.writeString(file, yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    public Dovetail dovetail(String... tablesYaml) {
+        Path file = config(tablesYaml);
+        return new Dovetail(new ConfigLoader(System.getenv()).load(file), System.getenv());
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String url(String site) {
+        return urls.get(site);
+    }
+
+    public Connection connect(String site) throws SQLException {
+        return DriverManager.getConnection(urls.get(site), users.get(site), "");
+    }
+
+    /** Runs statements at a site as an application would: autocommit, plain JDBC. */
+    public void exec(String site, String... sql) {
+        try (Connection c = connect(site); Statement s = c.createStatement()) {
+            for (String statement : sql) {
+                s.execute(statement);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(site + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The rows of a query as lists of strings (null stays null), for comparing sites. */
+    public List<List<String>> rows(String site, String query) {
+        List<List<String>> out = new ArrayList<>();
+        try (Connection c = connect(site); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    Object v = rs.getObject(i);
+                    row.add(v == null ? null : v instanceof byte[] b ? java.util.HexFormat.of().formatHex(b)
+                            : v.toString());
+                }
+                out.add(row);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(site + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    public long count(String site, String query) {
+        return Long.parseLong(rows(site, query).get(0).get(0));
+    }
+
+    @Override
+    public void close() {
+        for (Connection c : keepAlive) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN");
+            } catch (SQLException ignored) {
+                // already gone
+            }
+        }
+        databases.forEach(TestDatabase::close);
+    }
+}
