@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.dovetail.core.DovetailException;
 import org.dovetail.core.ExitCode;
-import org.dovetail.engine.TestSites.Kind;
+import org.dovetail.core.config.ConfigLoader;
+import org.dovetail.testing.TestSites;
+import org.dovetail.testing.TestSites.Kind;
 import org.dovetail.engine.sync.SyncOptions;
 import org.dovetail.engine.sync.SyncResult;
 import org.dovetail.engine.sync.TableOutcome;
@@ -35,8 +37,12 @@ class SyncIT {
         return new TestSites(pg).site("a", a, ITEMS).site("b", b, ITEMS);
     }
 
+    static Dovetail dovetail(TestSites sites, String... tablesYaml) {
+        return new Dovetail(new ConfigLoader(System.getenv()).load(sites.config(tablesYaml)), System.getenv());
+    }
+
     private static Dovetail installed(TestSites sites, String... tables) {
-        Dovetail d = sites.dovetail(tables.length == 0 ? new String[] {"tables: [items]"} : tables);
+        Dovetail d = dovetail(sites, tables.length == 0 ? new String[] {"tables: [items]"} : tables);
         d.install("a");
         d.install("b");
         return d;

@@ -1,4 +1,4 @@
-package org.dovetail.engine;
+package org.dovetail.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,9 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.dovetail.core.config.ConfigLoader;
-import org.dovetail.testing.PostgresDatabaseExtension;
-import org.dovetail.testing.TestDatabase;
 
 /**
  * Real databases for sync tests: named sites on PostgreSQL (a fresh database each, from the
@@ -79,11 +76,6 @@ public final class TestSites implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return file;
-    }
-
-    public Dovetail dovetail(String... tablesYaml) {
-        Path file = config(tablesYaml);
-        return new Dovetail(new ConfigLoader(System.getenv()).load(file), System.getenv());
     }
 
     public Path dir() {
