@@ -3,7 +3,9 @@ package org.dovetail.conflicts;
 import java.sql.Connection;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -50,21 +52,57 @@ public final class ConflictStore {
                 .set(s("row_a"), c.rowA()).set(s("row_b"), c.rowB()).set(s("winner"), c.winner())
                 .set(s("status"), c.status()).set(s("policy"), c.policy()).set(t("detected_at"), c.detectedAt())
                 .set(s("run_id"), c.runId())
-                .set(meta.column("updated_seq", Long.class),
-                        DSL.field(dialect.changeCapture().nextSeqExpression(), Long.class))
+                .set(meta.column("updated_seq", Long.class), nextSeq())
                 .execute();
         return true;
     }
 
-    /** Of the given keys (JSON form) of a table, those with an open conflict here. */
-    public Set<String> openKeys(String tableName, Collection<String> keyJsons) {
+    /** Of the given keys (JSON form) of a table, those with an open conflict here, with that conflict. */
+    public Map<String, Conflict> openFor(String tableName, Collection<String> keyJsons) {
+        Map<String, Conflict> open = new HashMap<>();
         if (keyJsons.isEmpty()) {
+            return open;
+        }
+        dsl.selectFrom(table).where(s("table_key").eq(tableName)).and(s("status").eq(Conflict.OPEN))
+                .and(s("key_text").in(keyJsons))
+                .fetch(this::toConflict).forEach(c -> open.put(c.keyJson(), c));
+        return open;
+    }
+
+    /** Replaces one side's copy of an open conflict with that side's newer state. */
+    public void updateCopy(String id, boolean sideA, String rowJson) {
+        dsl.update(table).set(s(sideA ? "row_a" : "row_b"), rowJson)
+                .set(meta.column("updated_seq", Long.class), nextSeq())
+                .where(s("conflict_id").eq(id)).execute();
+    }
+
+    /** Marks a conflict resolved: who (OS user), when, and which site's copy was kept. */
+    public void markResolved(String id, String by, OffsetDateTime at, String kept) {
+        dsl.update(table).set(s("status"), Conflict.RESOLVED).set(s("resolved_by"), by)
+                .set(t("resolved_at"), at).set(s("kept"), kept)
+                .set(meta.column("updated_seq", Long.class), nextSeq())
+                .where(s("conflict_id").eq(id)).execute();
+    }
+
+    /** The resolved conflicts of a pair, by id. */
+    public Map<String, Conflict> resolvedBetween(String siteA, String siteB) {
+        Map<String, Conflict> out = new HashMap<>();
+        dsl.selectFrom(table).where(s("status").eq(Conflict.RESOLVED)).and(pair(siteA, siteB))
+                .fetch(this::toConflict).forEach(c -> out.put(c.id(), c));
+        return out;
+    }
+
+    /** Of these conflict ids, those recorded here and not yet resolved. */
+    public Set<String> unresolvedAmong(Collection<String> ids) {
+        if (ids.isEmpty()) {
             return Set.of();
         }
-        return new HashSet<>(dsl.select(s("key_text")).from(table)
-                .where(s("table_key").eq(tableName)).and(s("status").eq(Conflict.OPEN))
-                .and(s("key_text").in(keyJsons))
-                .fetch(r -> r.value1()));
+        return new HashSet<>(dsl.select(s("conflict_id")).from(table).where(s("conflict_id").in(ids))
+                .and(s("status").ne(Conflict.RESOLVED)).fetch(r -> r.value1()));
+    }
+
+    private Field<Long> nextSeq() {
+        return DSL.field(dialect.changeCapture().nextSeqExpression(), Long.class);
     }
 
     /** Open conflicts of a pair of sites (any table). */

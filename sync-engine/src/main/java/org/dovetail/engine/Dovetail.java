@@ -7,7 +7,14 @@ import org.dovetail.core.config.Config;
 import org.dovetail.core.config.TableConfig;
 import org.dovetail.core.site.Site;
 import org.dovetail.core.table.TableName;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.dovetail.conflicts.Conflict;
+import org.dovetail.conflicts.ConflictStore;
+import org.dovetail.core.site.SqlErrors;
+import org.dovetail.engine.sync.ConflictResolver;
 import org.dovetail.engine.sync.PairSync;
+import org.dovetail.installer.SiteMetadata;
 import org.dovetail.engine.sync.SyncOptions;
 import org.dovetail.engine.sync.SyncResult;
 import org.dovetail.installer.InstallResult;
@@ -55,6 +62,49 @@ public final class Dovetail {
         }
         PairSync.selectTables(config, options.tables());
         return new PairSync(config, site(options.siteA()), site(options.siteB())).run(options);
+    }
+
+    /** Conflicts recorded at a site, by status ({@code open}, {@code auto}, {@code resolved}, {@code all}) and table. */
+    public List<Conflict> conflicts(String siteName, String status, String table) {
+        Site site = site(siteName);
+        try (Connection c = site.connect()) {
+            requireInstalled(site, c);
+            return new ConflictStore(c, site.dialect()).list(status, table);
+        } catch (SQLException e) {
+            throw DovetailException.failed("reading conflicts at site '" + siteName + "' failed: "
+                    + SqlErrors.describe(e), e);
+        }
+    }
+
+    /** One conflict by id, or a usage error when the site has no such conflict. */
+    public Conflict conflict(String siteName, String id) {
+        Site site = site(siteName);
+        try (Connection c = site.connect()) {
+            requireInstalled(site, c);
+            return new ConflictStore(c, site.dialect()).get(id).orElseThrow(() ->
+                    DovetailException.usage("no conflict '" + id + "' at site '" + siteName + "'"));
+        } catch (SQLException e) {
+            throw DovetailException.failed("reading conflicts at site '" + siteName + "' failed: "
+                    + SqlErrors.describe(e), e);
+        }
+    }
+
+    /** The admin override: keeps one site's copy of each conflict (see {@link ConflictResolver}). */
+    public List<ConflictResolver.Outcome> resolve(String siteName, List<String> ids, String keep) {
+        return new ConflictResolver(config, site(siteName)).resolve(ids, keep, false);
+    }
+
+    /** Resolves every unresolved conflict of a table at a site, skipping those whose row changed since. */
+    public List<ConflictResolver.Outcome> resolveAll(String siteName, String table, String keep) {
+        ConflictResolver resolver = new ConflictResolver(config, site(siteName));
+        return resolver.resolve(resolver.unresolvedIds(table), keep, true);
+    }
+
+    private static void requireInstalled(Site site, Connection c) throws SQLException {
+        if (!new SiteMetadata(c, site.dialect()).exists()) {
+            throw DovetailException.usage("site '" + site.name() + "' is not installed (run: dovetail install "
+                    + site.name() + ")");
+        }
     }
 
     private List<TableName> tableNames() {

@@ -61,6 +61,9 @@ public final class PairSync {
                 new RunLog(a.write, a.dialect).start(runId, b.identity.id(), b.name());
                 new RunLog(b.write, b.dialect).start(runId, a.identity.id(), a.name());
             }
+            if (!options.dryRun()) {
+                shareResolutions(a, b);
+            }
             List<TableOutcome> outcomes = new ArrayList<>();
             for (TableConfig table : tables) {
                 outcomes.add(syncTable(table, a, b, runId, options));
@@ -77,6 +80,28 @@ public final class PairSync {
         } catch (SQLException e) {
             throw DovetailException.failed("sync " + siteA.name() + " " + siteB.name() + " failed: "
                     + SqlErrors.describe(e), e);
+        }
+    }
+
+    /**
+     * Resolutions made at one site reach the other before any row moves, so that the
+     * kept copy is not held back there as a change to a key with an open conflict.
+     */
+    private static void shareResolutions(SiteSession a, SiteSession b) throws SQLException {
+        String[] names = sorted(a, b);
+        ConflictStore atA = new ConflictStore(a.write, a.dialect);
+        ConflictStore atB = new ConflictStore(b.write, b.dialect);
+        copyResolutions(atA.resolvedBetween(names[0], names[1]), atB);
+        copyResolutions(atB.resolvedBetween(names[0], names[1]), atA);
+        a.write.commit();
+        b.write.commit();
+    }
+
+    private static void copyResolutions(java.util.Map<String, org.dovetail.conflicts.Conflict> resolved,
+                                        ConflictStore to) {
+        for (String id : to.unresolvedAmong(resolved.keySet())) {
+            var c = resolved.get(id);
+            to.markResolved(id, c.resolvedBy(), c.resolvedAt(), c.kept());
         }
     }
 

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.dovetail.core.capture.Watermark;
+import org.dovetail.conflicts.Conflict;
 import org.dovetail.conflicts.ConflictStore;
 
 /**
@@ -113,14 +113,16 @@ final class Pass {
         List<RowKey> keys = batch.keys();
         Map<RowKey, RowState> current = lockCurrent(keys);
         ConflictStore targetConflicts = new ConflictStore(target.write, target.dialect);
-        Set<String> held = targetConflicts.openKeys(run.pair.name(), keys.stream().map(RowKey::json).toList());
+        Map<String, Conflict> held = targetConflicts.openFor(run.pair.name(),
+                keys.stream().map(RowKey::json).toList());
         Writes writes = new Writes(targetTable, source.name());
         long appliedHere = 0;
         for (RowState change : batch.changes) {
             RowKey key = change.key(run.pair.keyCount());
             RowState there = current.get(key);
-            if (held.contains(key.json())) {
-                run.held++;
+            Conflict open = held.get(key.json());
+            if (open != null) {
+                run.hold(open, change, sourceIsA, targetConflicts);
                 continue;
             }
             boolean changedThere = there != null && !batch.targetSent.covers(there.seq(), there.txid())

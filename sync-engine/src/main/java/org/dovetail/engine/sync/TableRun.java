@@ -95,6 +95,24 @@ final class TableRun {
         return winner.isPresent() && winner.get().equals(src.name());
     }
 
+    /**
+     * A change to a key with an open conflict is not applied; the conflict's copy of the
+     * source side is brought up to date instead, so the admin decides on the newest state.
+     */
+    void hold(Conflict open, RowState change, boolean sourceIsA, ConflictStore targetStore) throws SQLException {
+        held++;
+        SiteSession src = sourceIsA ? a : b;
+        boolean sideA = open.siteA().equals(src.name());
+        String row = json(change);
+        boolean same = java.util.Objects.equals(row, sideA ? open.rowA() : open.rowB());
+        if (dryRun || same) {
+            return;
+        }
+        new ConflictStore(src.write, src.dialect).updateCopy(open.id(), sideA, row);
+        src.write.commit();
+        targetStore.updateCopy(open.id(), sideA, row);
+    }
+
     private static Copy copy(SiteSession holder, RowState row) {
         return new Copy(holder.name(), row.version(), row.changedAt(), row.site());
     }
@@ -106,13 +124,20 @@ final class TableRun {
         return (rowA.dead() ? "delete" : "update") + "/" + (rowB.dead() ? "delete" : "update");
     }
 
-    private String json(RowState row) {
-        if (row.dead()) {
-            return null;
-        }
+    /**
+     * A copy as the conflict store keeps it: lower-case column names to text values, then
+     * the bookkeeping; a deleted row keeps its key columns and {@code dv_deleted: "true"}.
+     */
+    String json(RowState row) {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < pair.columns().size(); i++) {
-            out.put(pair.columns().get(i).nameA(), Values.toText(row.values()[i]));
+            if (!row.dead() || pair.columns().get(i).key()) {
+                out.put(pair.columns().get(i).nameA().toLowerCase(java.util.Locale.ROOT),
+                        Values.toText(row.values()[i]));
+            }
+        }
+        if (row.dead()) {
+            out.put("dv_deleted", "true");
         }
         out.put("dv_version", Long.toString(row.version()));
         out.put("dv_origin", row.origin());

@@ -1,0 +1,79 @@
+package org.dovetail.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.dovetail.conflicts.Conflict;
+
+/** Turns conflict records into what the admin reads: list rows, and both copies side by side. */
+final class ConflictRows {
+    static final List<String> LIST_COLUMNS = List.of("id", "table", "key", "kind", "status", "winner",
+            "detected_at", "site_a", "site_b", "policy", "run_id", "resolved_by", "resolved_at", "kept");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ConflictRows() {
+    }
+
+    /** The key as the admin types and reads it: the values joined by commas. */
+    static String key(Conflict c) {
+        return String.join(",", read(c.keyJson(), new TypeReference<List<String>>() { }));
+    }
+
+    static Map<String, String> listRow(Conflict c) {
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put("id", c.id());
+        row.put("table", c.table());
+        row.put("key", key(c));
+        row.put("kind", c.kind());
+        row.put("status", c.status());
+        row.put("winner", c.winner() == null ? "" : c.winner());
+        row.put("detected_at", String.valueOf(c.detectedAt()));
+        row.put("site_a", c.siteA());
+        row.put("site_b", c.siteB());
+        row.put("policy", c.policy());
+        row.put("run_id", c.runId());
+        row.put("resolved_by", Objects.toString(c.resolvedBy(), ""));
+        row.put("resolved_at", c.resolvedAt() == null ? "" : c.resolvedAt().toString());
+        row.put("kept", Objects.toString(c.kept(), ""));
+        return row;
+    }
+
+    /** Rows of (column, value at site_a, value at site_b, "*" where they differ). */
+    static List<String[]> sideBySide(Conflict c) {
+        Map<String, String> a = copy(c.rowA());
+        Map<String, String> b = copy(c.rowB());
+        Set<String> columns = new LinkedHashSet<>(a.keySet());
+        columns.addAll(b.keySet());
+        List<String[]> rows = new ArrayList<>();
+        for (String column : columns) {
+            String va = a.get(column);
+            String vb = b.get(column);
+            rows.add(new String[] {column, show(va), show(vb), Objects.equals(va, vb) ? "" : "*"});
+        }
+        return rows;
+    }
+
+    private static String show(String value) {
+        return value == null ? "NULL" : value;
+    }
+
+    private static Map<String, String> copy(String json) {
+        return json == null ? Map.of() : read(json, new TypeReference<LinkedHashMap<String, String>>() { });
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
