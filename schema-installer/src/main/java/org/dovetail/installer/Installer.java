@@ -43,13 +43,14 @@ public final class Installer {
             SiteIdentity identity = metadata.ensureIdentity(site.name());
             connection.commit();
             List<InstallResult.TableInstall> results = new ArrayList<>();
-            for (TableShape shape : shapes) {
+            for (int i = 0; i < shapes.size(); i++) {
+                TableShape shape = shapes.get(i);
                 boolean already = metadata.isRegistered(shape);
                 execute(connection, dialect.installSql(shape, identity.name()));
                 metadata.register(shape);
                 connection.commit();
                 long backfilled = new Backfill(connection, dialect).run(shape, identity.name());
-                results.add(new InstallResult.TableInstall(shape.key(), already, backfilled));
+                results.add(new InstallResult.TableInstall(tables.get(i).toString(), already, backfilled));
             }
             return new InstallResult(site.name(), migrations, results, Duration.ofNanos(System.nanoTime() - start));
         } catch (SQLException e) {

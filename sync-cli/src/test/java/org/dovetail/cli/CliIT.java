@@ -73,7 +73,7 @@ class CliIT {
             assertThat(CliRun.of("install", "desk", "--config", config).exitCode()).isZero();
             CliRun lap = CliRun.of("--config", config, "install", "lap");
             assertThat(lap.exitCode()).isZero();
-            assertThat(lap.out()).contains("PUBLIC.ITEMS  installed  backfilled 0");
+            assertThat(lap.out()).contains("items  installed  backfilled 0");
 
             CliRun sync = CliRun.of("sync", "desk", "lap", "--config", config);
             assertThat(sync.exitCode()).isZero();

@@ -14,6 +14,7 @@ import org.dovetail.conflicts.ConflictStore;
 import org.dovetail.core.site.SqlErrors;
 import org.dovetail.engine.sync.ConflictResolver;
 import org.dovetail.engine.sync.PairSync;
+import org.dovetail.engine.sync.Verifier;
 import org.dovetail.installer.SiteMetadata;
 import org.dovetail.engine.sync.SyncOptions;
 import org.dovetail.engine.sync.SyncResult;
@@ -62,6 +63,15 @@ public final class Dovetail {
         }
         PairSync.selectTables(config, options.tables());
         return new PairSync(config, site(options.siteA()), site(options.siteB())).run(options);
+    }
+
+    /** Compares the user columns of both sites' tables (all configured tables when none are named). */
+    public Verifier.Result verify(String siteA, String siteB, List<String> tables) {
+        if (siteA.equals(siteB)) {
+            throw DovetailException.usage("verify needs two different sites, got '" + siteA + "' twice");
+        }
+        PairSync.selectTables(config, tables);
+        return new Verifier(config, site(siteA), site(siteB)).run(tables);
     }
 
     /** Conflicts recorded at a site, by status ({@code open}, {@code auto}, {@code resolved}, {@code all}) and table. */

@@ -83,6 +83,11 @@ public interface Dialect {
         return org.jooq.impl.DSL.field("?", Object.class);
     }
 
+    /** The expression ordering text by code point, the same at every site (for verify's merge). */
+    default org.jooq.Field<?> binaryOrder(org.jooq.Field<?> text) {
+        return text;
+    }
+
     /**
      * Turns "applying" mode on or off for the connection's current transaction: the
      * triggers then keep the incoming version, origin, site and change time.

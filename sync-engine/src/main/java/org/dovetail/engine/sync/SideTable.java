@@ -108,6 +108,27 @@ final class SideTable {
         return dsl.renderInlined(query);
     }
 
+    /** Every live row's user values in primary-key order (text keys in binary order), for verify. */
+    String allRowsByKey() {
+        List<org.jooq.SortField<?>> order = new ArrayList<>();
+        for (ColumnPair c : pair.columns()) {
+            if (c.key()) {
+                order.add(c.kind() == org.dovetail.core.row.ValueKind.TEXT
+                        ? dialect.binaryOrder(col(c.name(sideA))).asc() : col(c.name(sideA)).asc());
+            }
+        }
+        return dsl.renderInlined(dsl.select(userColumns(false)).from(rows).orderBy(order));
+    }
+
+    /** Reads one row of {@link #allRowsByKey}. */
+    Object[] readValues(ResultSet rs) throws SQLException {
+        Object[] values = new Object[pair.columns().size()];
+        for (int c = 0; c < values.length; c++) {
+            values[c] = Values.read(rs, c + 1, pair.columns().get(c).kind());
+        }
+        return values;
+    }
+
     /** The highest seq in the table and its tombstones, as the read transaction sees them. */
     String maxSeq() {
         Field<Long> seq = field(name(bk.seq()), Long.class);

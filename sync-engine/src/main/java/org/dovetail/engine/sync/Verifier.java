@@ -1,0 +1,174 @@
+package org.dovetail.engine.sync;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.dovetail.core.DovetailException;
+import org.dovetail.core.config.Config;
+import org.dovetail.core.config.TableConfig;
+import org.dovetail.core.row.Values;
+import org.dovetail.core.site.Site;
+import org.dovetail.core.site.SqlErrors;
+import org.dovetail.core.table.Catalog;
+import org.dovetail.core.table.TableShape;
+
+/**
+ * {@code dovetail verify A B}: reads both sites' rows of each table in primary-key order,
+ * side by side, and compares the user columns with the sync's own value comparison; it
+ * holds one row per side in memory, so any size of table verifies.
+ */
+public final class Verifier {
+    /** Keys listed per table at most; the count covers all. */
+    public static final int MAX_KEYS = 100;
+
+    private final Config config;
+    private final Site siteA;
+    private final Site siteB;
+
+    public Verifier(Config config, Site siteA, Site siteB) {
+        this.config = config;
+        this.siteA = siteA;
+        this.siteB = siteB;
+    }
+
+    /** One table's comparison: rows at each site, and the keys whose rows differ or exist at one site only. */
+    public record TableVerify(String table, long rowsA, long rowsB, long differing, List<String> keys, String error) {
+    }
+
+    /** The whole comparison. */
+    public record Result(String siteA, String siteB, List<TableVerify> tables, Duration elapsed) {
+        public boolean identical() {
+            return tables.stream().allMatch(t -> t.differing() == 0 && t.error() == null);
+        }
+    }
+
+    public Result run(List<String> tableNames) {
+        long start = System.nanoTime();
+        List<TableConfig> tables = PairSync.selectTables(config, tableNames);
+        try (SiteSession a = SiteSession.open(siteA); SiteSession b = SiteSession.open(siteB)) {
+            List<TableVerify> out = new ArrayList<>();
+            for (TableConfig table : tables) {
+                out.add(verify(table, a, b));
+            }
+            return new Result(a.name(), b.name(), out, Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    private TableVerify verify(TableConfig table, SiteSession a, SiteSession b) {
+        String name = table.name().toString();
+        try {
+            TablePair pair = TablePair.match(name, shape(a, table), a.name(), shape(b, table), b.name());
+            SideTable ta = new SideTable(pair, true, a.dialect, a.dsl(a.read));
+            SideTable tb = new SideTable(pair, false, b.dialect, b.dsl(b.read));
+            try (PreparedStatement pa = a.read.prepareStatement(ta.allRowsByKey());
+                 PreparedStatement pb = b.read.prepareStatement(tb.allRowsByKey())) {
+                pa.setFetchSize(5000);
+                pb.setFetchSize(5000);
+                try (ResultSet ra = pa.executeQuery(); ResultSet rb = pb.executeQuery()) {
+                    return merge(pair, ta, ra, tb, rb);
+                }
+            } finally {
+                a.read.rollback();
+                b.read.rollback();
+            }
+        } catch (TablePair.ShapeMismatch | DovetailException e) {
+            return new TableVerify(name, 0, 0, 0, List.of(), e.getMessage());
+        } catch (SQLException e) {
+            return new TableVerify(name, 0, 0, 0, List.of(), "table " + name + ": " + SqlErrors.describe(e));
+        }
+    }
+
+    private static TableVerify merge(TablePair pair, SideTable ta, ResultSet ra, SideTable tb, ResultSet rb)
+            throws SQLException {
+        Comparator<Object[]> byKey = keyOrder(pair.keyCount());
+        long rowsA = 0;
+        long rowsB = 0;
+        long differing = 0;
+        List<String> keys = new ArrayList<>();
+        Object[] x = ra.next() ? ta.readValues(ra) : null;
+        Object[] y = rb.next() ? tb.readValues(rb) : null;
+        while (x != null || y != null) {
+            int cmp = x == null ? 1 : y == null ? -1 : byKey.compare(x, y);
+            Object[] differs = null;
+            if (cmp == 0) {
+                if (!sameRow(x, y)) {
+                    differs = x;
+                }
+            } else {
+                differs = cmp < 0 ? x : y;
+            }
+            if (differs != null) {
+                differing++;
+                if (keys.size() < MAX_KEYS) {
+                    keys.add(new RowKey(Arrays.copyOf(differs, pair.keyCount())).text());
+                }
+            }
+            if (cmp <= 0) {
+                rowsA++;
+                x = ra.next() ? ta.readValues(ra) : null;
+            }
+            if (cmp >= 0) {
+                rowsB++;
+                y = rb.next() ? tb.readValues(rb) : null;
+            }
+        }
+        return new TableVerify(pair.name(), rowsA, rowsB, differing, keys, null);
+    }
+
+    private static boolean sameRow(Object[] x, Object[] y) {
+        for (int i = 0; i < x.length; i++) {
+            if (!Values.same(x[i], y[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Comparator<Object[]> keyOrder(int keyCount) {
+        return (p, q) -> {
+            for (int i = 0; i < keyCount; i++) {
+                Object u = p[i];
+                Object v = q[i];
+                int c = u instanceof byte[] bu ? Arrays.compareUnsigned(bu, (byte[]) v)
+                        : u instanceof java.util.UUID uu ? compareUuids(uu, (java.util.UUID) v)
+                        : u instanceof String su ? compareCodePoints(su, (String) v) : ((Comparable) u).compareTo(v);
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return 0;
+        };
+    }
+
+    /** As the databases order UUIDs: by their bytes, unsigned. */
+    private static int compareUuids(java.util.UUID a, java.util.UUID b) {
+        int c = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return c != 0 ? c : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    }
+
+    private static int compareCodePoints(String s, String t) {
+        int i = 0;
+        int j = 0;
+        while (i < s.length() && j < t.length()) {
+            int a = s.codePointAt(i);
+            int b = t.codePointAt(j);
+            if (a != b) {
+                return Integer.compare(a, b);
+            }
+            i += Character.charCount(a);
+            j += Character.charCount(b);
+        }
+        return Integer.compare(s.length() - i, t.length() - j);
+    }
+
+    private static TableShape shape(SiteSession s, TableConfig table) throws SQLException {
+        return new Catalog(s.write, s.dialect).find(table.name()).orElseThrow(() ->
+                DovetailException.failed("table " + table.name() + " not found at site " + s.site.name(), null));
+    }
+}
