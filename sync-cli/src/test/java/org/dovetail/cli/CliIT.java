@@ -53,7 +53,7 @@ class CliIT {
             Path config = sites.config("tables: [items]", "bogus: 1");
             CliRun r = CliRun.of("install", "a", "--config", config.toString());
             assertThat(r.exitCode()).isEqualTo(2);
-            assertThat(r.err()).isEqualTo("error: unknown key 'bogus' in " + config + " line 5\n");
+            assertThat(r.err()).isEqualTo("error: unknown key 'bogus' in " + config + " line 6\n");
             assertThat(sites.count("a", "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'dovetail'"))
                     .isZero();
             CliRun unknownSite = CliRun.of("--config", sites.config("tables: [items]").toString(), "install", "x");

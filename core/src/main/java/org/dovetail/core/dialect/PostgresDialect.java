@@ -1,6 +1,7 @@
 package org.dovetail.core.dialect;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
@@ -37,19 +38,30 @@ public final class PostgresDialect implements Dialect {
         return "classpath:org/dovetail/migration/postgres";
     }
 
+    /** {@code dv_tomb_<table>}, cut and hashed to fit 63 bytes when the table's name is long. */
     @Override
-    public Optional<String> unsupportedReason(Column column) {
-        throw new UnsupportedOperationException("TODO");
+    public String tombstoneName(String tableName) {
+        return PostgresNames.tombstone(tableName);
     }
 
     @Override
+    public Optional<String> unsupportedReason(Column column) {
+        return PostgresType.of(column).isPresent() ? Optional.empty()
+                : Optional.of(PostgresType.unsupportedReason(column));
+    }
+
+    /**
+     * Statements to run in one transaction (so that re-creating the triggers leaves no gap).
+     * Every column of the table must be supported ({@link #unsupportedReason}).
+     */
+    @Override
     public List<String> installSql(TableShape table, String siteName) {
-        throw new UnsupportedOperationException("TODO");
+        return PostgresScripts.install(table, siteName);
     }
 
     @Override
     public List<String> uninstallSql(TableShape table) {
-        throw new UnsupportedOperationException("TODO");
+        return PostgresScripts.uninstall(table);
     }
 
     @Override
@@ -59,6 +71,40 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public void setApplying(Connection connection, boolean on) throws SQLException {
-        throw new UnsupportedOperationException("TODO");
+        try (PreparedStatement s = connection.prepareStatement("SELECT set_config('dovetail.applying', ?, true)")) {
+            s.setString(1, on ? "on" : "off");
+            s.execute();
+        }
     }
+
+    @Override
+    public java.util.Map<String, String> connectionProperties() {
+        return java.util.Map.of("connectTimeout", "10", "ApplicationName", "dovetail");
+    }
+
+    @Override
+    public org.dovetail.core.capture.ChangeCapture changeCapture() {
+        return CAPTURE;
+    }
+
+    @Override
+    public Optional<org.dovetail.core.capture.PairLock> tryLockPair(Connection connection, String pairKey)
+            throws SQLException {
+        return PostgresPairLock.tryTake(connection, pairKey);
+    }
+
+    @Override
+    public org.jooq.Field<Object> bindField(org.dovetail.core.row.ValueKind kind) {
+        return switch (kind) {
+            case JSON -> org.jooq.impl.DSL.field("CAST(? AS json)", Object.class);
+            default -> Dialect.super.bindField(kind);
+        };
+    }
+
+    @Override
+    public org.jooq.Field<?> binaryOrder(org.jooq.Field<?> text) {
+        return org.jooq.impl.DSL.field("{0} COLLATE \"C\"", Object.class, text);
+    }
+
+    private static final org.dovetail.core.capture.ChangeCapture CAPTURE = new PostgresChangeCapture();
 }

@@ -1,0 +1,101 @@
+package org.dovetail.core.dialect;
+
+import static org.dovetail.core.dialect.PostgresNames.derived;
+import static org.dovetail.core.dialect.PostgresNames.quote;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.dovetail.core.table.Column;
+import org.dovetail.core.table.TableShape;
+
+/**
+ * Fills the PostgreSQL templates of the {@code sql} module for one table: the DDL that
+ * installs its bookkeeping (columns, indexes, tombstone table, trigger functions and
+ * triggers) and the DDL that removes it again.
+ */
+final class PostgresScripts {
+    private static final PostgresTemplate INSTALL_TABLE = PostgresTemplate.load("install-table.sql");
+    private static final PostgresTemplate ROW_TRIGGER = PostgresTemplate.load("row-trigger.sql");
+    private static final PostgresTemplate DELETE_TRIGGER = PostgresTemplate.load("delete-trigger.sql");
+    private static final PostgresTemplate INSTALL_TRIGGERS = PostgresTemplate.load("install-triggers.sql");
+    private static final PostgresTemplate UNINSTALL = PostgresTemplate.load("uninstall.sql");
+    /** Continues an AND chain in a trigger body on its own line, under the IF. */
+    private static final String AND = "\n               AND ";
+
+    private PostgresScripts() {
+    }
+
+    static List<String> install(TableShape table, String siteName) {
+        Map<String, String> p = names(table);
+        p.put("site", PostgresNames.literal(siteName));
+        p.put("key_definitions", keyList(table, c -> quote(c.name()) + " " + type(c).declaration(c) + " NOT NULL",
+                ",\n    "));
+        p.put("key_columns", keyList(table, c -> quote(c.name()), ", "));
+        p.put("old_key", keyList(table, c -> "OLD." + quote(c.name()), ", "));
+        p.put("same_key", keyList(table, c -> "NEW." + quote(c.name()) + " IS NOT DISTINCT FROM OLD."
+                + quote(c.name()), AND));
+        p.put("same_values", sameValues(table));
+        p.put("tomb_has_new_key", keyList(table, PostgresScripts::tombHasNewKey, " AND "));
+        List<String> statements = new ArrayList<>(INSTALL_TABLE.render(p));
+        p.put("function", p.get("row_function"));
+        statements.addAll(ROW_TRIGGER.render(p));
+        p.put("function", p.get("delete_function"));
+        statements.addAll(DELETE_TRIGGER.render(p));
+        statements.addAll(INSTALL_TRIGGERS.render(p));
+        return List.copyOf(statements);
+    }
+
+    static List<String> uninstall(TableShape table) {
+        Map<String, String> p = names(table);
+        p.put("seq_index", quote(table.schema()) + "." + p.get("seq_index"));
+        p.put("txid_index", quote(table.schema()) + "." + p.get("txid_index"));
+        return UNINSTALL.render(p);
+    }
+
+    /** The quoted names of the table and of everything install adds to it. */
+    private static Map<String, String> names(TableShape table) {
+        String schema = table.schema();
+        String name = table.name();
+        String tomb = PostgresNames.tombstone(name);
+        Map<String, String> p = new HashMap<>();
+        p.put("table", quote(schema, name));
+        p.put("tomb", quote(schema, tomb));
+        p.put("seq_index", quote(derived("", name, "_dv_seq_idx")));
+        p.put("txid_index", quote(derived("", name, "_dv_txid_idx")));
+        p.put("tomb_seq_index", quote(derived("", tomb, "_dv_seq_idx")));
+        p.put("tomb_txid_index", quote(derived("", tomb, "_dv_txid_idx")));
+        p.put("row_trigger", quote(derived("dv_trg_", name, "_row")));
+        p.put("delete_trigger", quote(derived("dv_trg_", name, "_del")));
+        p.put("row_function", quote(schema, derived("dv_trg_", name, "_row")));
+        p.put("delete_function", quote(schema, derived("dv_trg_", name, "_del")));
+        return p;
+    }
+
+    /** Every user column compared exactly; those compared as text last, as they cost most. */
+    private static String sameValues(TableShape table) {
+        return table.columns().stream()
+                .sorted(Comparator.comparing(c -> type(c).comparesAsText(c)))
+                .map(c -> type(c).sameValue("NEW." + quote(c.name()), "OLD." + quote(c.name()), c))
+                .collect(Collectors.joining(AND));
+    }
+
+    /** The tombstone's key column has the database's default collation, the table's may not. */
+    private static String tombHasNewKey(Column c) {
+        String collation = type(c).collatable() ? " COLLATE \"default\"" : "";
+        return "tomb." + quote(c.name()) + " = NEW." + quote(c.name()) + collation;
+    }
+
+    private static String keyList(TableShape table, Function<Column, String> item, String separator) {
+        return table.keyColumns().stream().map(item).collect(Collectors.joining(separator));
+    }
+
+    private static PostgresType type(Column column) {
+        return PostgresType.of(column).orElseThrow(() -> new IllegalArgumentException(
+                "column " + quote(column.name()) + ": " + PostgresType.unsupportedReason(column)));
+    }
+}

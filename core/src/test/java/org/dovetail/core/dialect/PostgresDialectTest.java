@@ -1,0 +1,290 @@
+package org.dovetail.core.dialect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Types;
+import java.util.List;
+import org.dovetail.core.table.Column;
+import org.dovetail.core.table.TableShape;
+import org.junit.jupiter.api.Test;
+
+/** The PostgreSQL DDL, pinned: a change to it shows up here and is deliberate. */
+class PostgresDialectTest {
+    private static final PostgresDialect DIALECT = new PostgresDialect();
+
+    private static final TableShape ORDER_LINES = new TableShape("shop", "order_lines", List.of(
+            new Column("order_no", Types.VARCHAR, "varchar", 12, 0, false),
+            new Column("line", Types.SMALLINT, "int2", 5, 0, false),
+            new Column("data", Types.OTHER, "jsonb", Integer.MAX_VALUE, 0, true),
+            new Column("qty", Types.INTEGER, "int4", 10, 0, true)), List.of("order_no", "line"));
+
+    @Test
+    void installSql() {
+        assertThat(script(DIALECT.installSql(ORDER_LINES, "hq"))).isEqualTo(INSTALL);
+    }
+
+    @Test
+    void uninstallSql() {
+        assertThat(script(DIALECT.uninstallSql(ORDER_LINES))).isEqualTo(UNINSTALL);
+    }
+
+    @Test
+    void namesAreQuotedExactlyAndTheSiteIsALiteral() {
+        TableShape odd = new TableShape("My \"Schema\"", "Order Lines", List.of(
+                new Column("Line No", Types.INTEGER, "int4", 10, 0, false)), List.of("Line No"));
+        String install = String.join("\n", DIALECT.installSql(odd, "o'hare"));
+        assertThat(install)
+                .contains("ALTER TABLE \"My \"\"Schema\"\"\".\"Order Lines\"")
+                .contains("CREATE TABLE IF NOT EXISTS \"My \"\"Schema\"\"\".\"dv_tomb_Order Lines\" (")
+                .contains("\"Line No\" integer NOT NULL,")
+                .contains("NEW.dv_site := 'o''hare';")
+                .contains("FUNCTION \"My \"\"Schema\"\"\".\"dv_trg_Order Lines_row\"()");
+    }
+
+    @Test
+    void aFunctionBodyIsQuotedWithATagNoNameOrSiteContains() {
+        List<String> install = DIALECT.installSql(ORDER_LINES, "$dv$");
+        assertThat(String.join("\n", install)).contains("AS $dv1$", "NEW.dv_site := '$dv$';")
+                .doesNotContain("AS $dv$");
+        assertThat(install.stream().filter(s -> s.contains("$dv1$"))).hasSize(2)
+                .allSatisfy(s -> assertThat(s).endsWith("$dv1$"));
+    }
+
+    @Test
+    void derivedNamesStayWithin63BytesAndApart() {
+        String common = "a_table_whose_name_uses_every_one_of_the_sixty_three_byte";
+        String first = DIALECT.tombstoneName(common + "_first");
+        String other = DIALECT.tombstoneName(common + "_other");
+        assertThat(DIALECT.tombstoneName("items")).isEqualTo("dv_tomb_items");
+        assertThat(first).startsWith("dv_tomb_a_table_whose").hasSize(63).isNotEqualTo(other);
+        assertThat(other).hasSize(63);
+        String umlauts = DIALECT.tombstoneName("ü".repeat(31));
+        assertThat(umlauts.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(63);
+        assertThat(umlauts).startsWith("dv_tomb_üüü").matches("dv_tomb_ü+_[0-9a-f]{8}");
+        for (String sql : DIALECT.installSql(new TableShape("s", common + "_first", List.of(
+                new Column("id", Types.INTEGER, "int4", 10, 0, false)), List.of("id")), "hq")) {
+            assertThat(sql.split("[^A-Za-z0-9_ü]+")).allSatisfy(word -> assertThat(word.length()).isLessThanOrEqualTo(63));
+        }
+    }
+
+    @Test
+    void tombstoneKeysAreDeclaredWithTheTablesTypes() {
+        List<Column> key = List.of(
+                new Column("a", Types.NUMERIC, "numeric", 10, 2, false),
+                new Column("b", Types.NUMERIC, "numeric", 0, 0, false),
+                new Column("c", Types.VARCHAR, "varchar", 2147483647, 0, false),
+                new Column("d", Types.CHAR, "bpchar", 3, 0, false),
+                new Column("e", Types.INTEGER, "serial", 10, 0, false),
+                new Column("f", Types.TIMESTAMP, "timestamptz", 28, 0, false),
+                new Column("g", Types.TIMESTAMP, "timestamp(3) without time zone", 0, 0, false),
+                new Column("h", Types.VARCHAR, "character varying(20)", 0, 0, false),
+                new Column("i", Types.OTHER, "uuid", 2147483647, 0, false),
+                new Column("j", Types.DOUBLE, "float8", 17, 17, false),
+                new Column("k", Types.BIGINT, "bigserial", 19, 0, false));
+        TableShape shape = new TableShape("s", "t", key, key.stream().map(Column::name).toList());
+        assertThat(DIALECT.installSql(shape, "hq").get(3)).contains("""
+                    "a" numeric(10,2) NOT NULL,
+                    "b" numeric NOT NULL,
+                    "c" varchar NOT NULL,
+                    "d" char(3) NOT NULL,
+                    "e" integer NOT NULL,
+                    "f" timestamptz NOT NULL,
+                    "g" timestamp NOT NULL,
+                    "h" varchar(20) NOT NULL,
+                    "i" uuid NOT NULL,
+                    "j" double precision NOT NULL,
+                    "k" bigint NOT NULL,
+                """);
+    }
+
+    @Test
+    void unsupportedTypesAreNamed() {
+        assertThat(DIALECT.unsupportedReason(new Column("r", Types.OTHER, "int4range", 2147483647, 0, true)))
+                .contains("unsupported type 'int4range'");
+        assertThat(DIALECT.unsupportedReason(new Column("a", Types.ARRAY, "_int4", 10, 0, true)))
+                .contains("unsupported type 'int4[]'");
+        assertThat(DIALECT.unsupportedReason(new Column("d", Types.DISTINCT, "posint", 10, 0, true)))
+                .contains("unsupported type 'posint' (a domain)");
+        assertThat(DIALECT.unsupportedReason(new Column("m", Types.VARCHAR, "mood", 2147483647, 0, true)))
+                .contains("unsupported type 'mood'");
+        assertThat(DIALECT.unsupportedReason(new Column("t", Types.TIME, "timetz", 21, 6, true)))
+                .contains("unsupported type 'timetz'");
+        assertThat(DIALECT.unsupportedReason(new Column("c", Types.CHAR, "char", 1, 0, true)))
+                .contains("unsupported type '\"char\"'");
+        for (String name : List.of("int2", "int4", "int8", "serial", "numeric", "float4", "float8", "bool", "bpchar",
+                "varchar", "text", "bytea", "date", "time", "timestamp", "timestamptz", "uuid", "json", "jsonb",
+                "integer", "character varying(20)", "timestamp with time zone", "double precision")) {
+            assertThat(DIALECT.unsupportedReason(new Column("x", Types.OTHER, name, 0, 0, true))).as(name).isEmpty();
+        }
+        assertThatThrownBy(() -> DIALECT.installSql(new TableShape("s", "t", List.of(
+                new Column("id", Types.INTEGER, "int4", 10, 0, false),
+                new Column("r", Types.OTHER, "int4range", 0, 0, true)), List.of("id")), "hq"))
+                .hasMessage("column \"r\": unsupported type 'int4range'");
+    }
+
+    private static String script(List<String> statements) {
+        return String.join(";\n\n", statements) + ";\n";
+    }
+
+    private static final String INSTALL = """
+            ALTER TABLE "shop"."order_lines"
+                ADD COLUMN IF NOT EXISTS dv_version bigint,
+                ADD COLUMN IF NOT EXISTS dv_origin varchar(36),
+                ADD COLUMN IF NOT EXISTS dv_site varchar(64),
+                ADD COLUMN IF NOT EXISTS dv_changed_at timestamptz,
+                ADD COLUMN IF NOT EXISTS dv_seq bigint,
+                ADD COLUMN IF NOT EXISTS dv_from varchar(64),
+                ADD COLUMN IF NOT EXISTS dv_txid bigint;
+
+            CREATE INDEX IF NOT EXISTS "order_lines_dv_seq_idx" ON "shop"."order_lines" (dv_seq);
+
+            CREATE INDEX IF NOT EXISTS "order_lines_dv_txid_idx" ON "shop"."order_lines" (dv_txid);
+
+            CREATE TABLE IF NOT EXISTS "shop"."dv_tomb_order_lines" (
+                "order_no" varchar(12) NOT NULL,
+                "line" smallint NOT NULL,
+                dv_version bigint,
+                dv_origin varchar(36),
+                dv_site varchar(64),
+                dv_changed_at timestamptz,
+                dv_seq bigint,
+                dv_from varchar(64),
+                dv_txid bigint,
+                PRIMARY KEY ("order_no", "line")
+            );
+
+            CREATE INDEX IF NOT EXISTS "dv_tomb_order_lines_dv_seq_idx" ON "shop"."dv_tomb_order_lines" (dv_seq);
+
+            CREATE INDEX IF NOT EXISTS "dv_tomb_order_lines_dv_txid_idx" ON "shop"."dv_tomb_order_lines" (dv_txid);
+
+            CREATE OR REPLACE FUNCTION "shop"."dv_trg_order_lines_row"() RETURNS trigger
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $dv$
+            DECLARE
+                -- Named dv_*, a prefix no user column may have, so no name here is ambiguous.
+                -- The setting is NULL in a session that never set it: that is not applying.
+                dv_applying constant boolean := coalesce(current_setting('dovetail.applying', true) = 'on', false);
+                dv_tomb_version bigint;
+                dv_tomb_origin varchar(36);
+            BEGIN
+                IF TG_OP = 'UPDATE' THEN
+                    IF NEW."order_no" IS NOT DISTINCT FROM OLD."order_no"
+                           AND NEW."line" IS NOT DISTINCT FROM OLD."line" THEN
+                        IF dv_applying THEN
+                            -- A row received from a peer keeps the bookkeeping it came with.
+                            NEW.dv_seq := nextval('dovetail.change_seq');
+                            NEW.dv_txid := txid_current();
+                            RETURN NEW;
+                        END IF;
+                        IF NEW."order_no" COLLATE "C" IS NOT DISTINCT FROM OLD."order_no" COLLATE "C"
+                           AND NEW."line" IS NOT DISTINCT FROM OLD."line"
+                           AND NEW."qty" IS NOT DISTINCT FROM OLD."qty"
+                           AND NEW."data"::text IS NOT DISTINCT FROM OLD."data"::text THEN
+                            -- Not a change, whatever the statement did to the dv_ columns.
+                            NEW.dv_version := OLD.dv_version;
+                            NEW.dv_origin := OLD.dv_origin;
+                            NEW.dv_site := OLD.dv_site;
+                            NEW.dv_changed_at := OLD.dv_changed_at;
+                            NEW.dv_seq := OLD.dv_seq;
+                            NEW.dv_from := OLD.dv_from;
+                            NEW.dv_txid := OLD.dv_txid;
+                            RETURN NEW;
+                        END IF;
+                        IF OLD.dv_version IS NOT NULL THEN
+                            NEW.dv_version := OLD.dv_version + 1;
+                            NEW.dv_origin := OLD.dv_origin;
+                            NEW.dv_site := 'hq';
+                            NEW.dv_changed_at := now();
+                            NEW.dv_seq := nextval('dovetail.change_seq');
+                            NEW.dv_from := NULL;
+                            NEW.dv_txid := txid_current();
+                            RETURN NEW;
+                        END IF;
+                        -- A row from before install that is not backfilled yet: bookkept as an INSERT.
+                    ELSIF NOT dv_applying THEN
+                        -- A new primary key: the old key is deleted (a tombstone), the new one inserted.
+                        INSERT INTO "shop"."dv_tomb_order_lines" AS tomb
+                            ("order_no", "line", dv_version, dv_origin, dv_site, dv_changed_at, dv_seq, dv_from, dv_txid)
+                        VALUES (OLD."order_no", OLD."line", coalesce(OLD.dv_version, 0) + 1, coalesce(OLD.dv_origin, gen_random_uuid()::text),
+                                'hq', now(), nextval('dovetail.change_seq'), NULL, txid_current())
+                        ON CONFLICT ("order_no", "line") DO UPDATE SET
+                            dv_version = excluded.dv_version, dv_origin = excluded.dv_origin, dv_site = excluded.dv_site,
+                            dv_changed_at = excluded.dv_changed_at, dv_seq = excluded.dv_seq, dv_from = excluded.dv_from,
+                            dv_txid = excluded.dv_txid;
+                    END IF;
+                END IF;
+                -- An INSERT, or an UPDATE bookkept as one. A dead key comes alive again: its
+                -- tombstone goes, and its history (version, origin) continues.
+                DELETE FROM "shop"."dv_tomb_order_lines" AS tomb WHERE tomb."order_no" = NEW."order_no" COLLATE "default" AND tomb."line" = NEW."line"
+                RETURNING tomb.dv_version, tomb.dv_origin INTO dv_tomb_version, dv_tomb_origin;
+                IF NOT dv_applying THEN
+                    IF FOUND THEN
+                        NEW.dv_version := coalesce(dv_tomb_version, 0) + 1;
+                        NEW.dv_origin := coalesce(dv_tomb_origin, gen_random_uuid()::text);
+                    ELSE
+                        NEW.dv_version := 1;
+                        NEW.dv_origin := gen_random_uuid()::text;
+                    END IF;
+                    NEW.dv_site := 'hq';
+                    NEW.dv_changed_at := now();
+                    NEW.dv_from := NULL;
+                END IF;
+                NEW.dv_seq := nextval('dovetail.change_seq');
+                NEW.dv_txid := txid_current();
+                RETURN NEW;
+            END
+            $dv$;
+
+            CREATE OR REPLACE FUNCTION "shop"."dv_trg_order_lines_del"() RETURNS trigger
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $dv$
+            BEGIN
+                INSERT INTO "shop"."dv_tomb_order_lines" AS tomb
+                    ("order_no", "line", dv_version, dv_origin, dv_site, dv_changed_at, dv_seq, dv_from, dv_txid)
+                VALUES (OLD."order_no", OLD."line", coalesce(OLD.dv_version, 0) + 1, coalesce(OLD.dv_origin, gen_random_uuid()::text),
+                        'hq', now(), nextval('dovetail.change_seq'), NULL, txid_current())
+                ON CONFLICT ("order_no", "line") DO UPDATE SET
+                    dv_version = excluded.dv_version, dv_origin = excluded.dv_origin, dv_site = excluded.dv_site,
+                    dv_changed_at = excluded.dv_changed_at, dv_seq = excluded.dv_seq, dv_from = excluded.dv_from,
+                    dv_txid = excluded.dv_txid;
+                RETURN NULL;
+            END
+            $dv$;
+
+            DROP TRIGGER IF EXISTS "dv_trg_order_lines_row" ON "shop"."order_lines";
+
+            CREATE TRIGGER "dv_trg_order_lines_row" BEFORE INSERT OR UPDATE ON "shop"."order_lines"
+                FOR EACH ROW EXECUTE FUNCTION "shop"."dv_trg_order_lines_row"();
+
+            DROP TRIGGER IF EXISTS "dv_trg_order_lines_del" ON "shop"."order_lines";
+
+            CREATE TRIGGER "dv_trg_order_lines_del" AFTER DELETE ON "shop"."order_lines"
+                FOR EACH ROW WHEN (current_setting('dovetail.applying', true) IS DISTINCT FROM 'on')
+                EXECUTE FUNCTION "shop"."dv_trg_order_lines_del"();
+            """;
+
+    private static final String UNINSTALL = """
+            DROP TRIGGER IF EXISTS "dv_trg_order_lines_row" ON "shop"."order_lines";
+
+            DROP TRIGGER IF EXISTS "dv_trg_order_lines_del" ON "shop"."order_lines";
+
+            DROP FUNCTION IF EXISTS "shop"."dv_trg_order_lines_row"();
+
+            DROP FUNCTION IF EXISTS "shop"."dv_trg_order_lines_del"();
+
+            DROP TABLE IF EXISTS "shop"."dv_tomb_order_lines";
+
+            DROP INDEX IF EXISTS "shop"."order_lines_dv_seq_idx";
+
+            DROP INDEX IF EXISTS "shop"."order_lines_dv_txid_idx";
+
+            ALTER TABLE IF EXISTS "shop"."order_lines"
+                DROP COLUMN IF EXISTS dv_version,
+                DROP COLUMN IF EXISTS dv_origin,
+                DROP COLUMN IF EXISTS dv_site,
+                DROP COLUMN IF EXISTS dv_changed_at,
+                DROP COLUMN IF EXISTS dv_seq,
+                DROP COLUMN IF EXISTS dv_from,
+                DROP COLUMN IF EXISTS dv_txid;
+            """;
+}

@@ -1,0 +1,36 @@
+-- Bookkeeping columns, their indexes and the tombstone table of one replicated table
+-- (docs/bookkeeping.md). Every statement is safe to run again on an installed table.
+-- The columns are nullable without a default, so adding them rewrites nothing.
+--
+-- Parameters:
+--   ${table}               the replicated table, schema-qualified
+--   ${seq_index}           name of the table's index on dv_seq
+--   ${txid_index}          name of the table's index on dv_txid
+--   ${tomb}                the tombstone table, schema-qualified
+--   ${key_definitions}     the primary-key columns with their types: "id" integer, ...
+--   ${key_columns}         the primary-key columns: "id", ...
+--   ${tomb_seq_index}      name of the tombstone table's index on dv_seq
+--   ${tomb_txid_index}     name of the tombstone table's index on dv_txid
+ALTER TABLE ${table}
+    ADD COLUMN IF NOT EXISTS dv_version bigint,
+    ADD COLUMN IF NOT EXISTS dv_origin varchar(36),
+    ADD COLUMN IF NOT EXISTS dv_site varchar(64),
+    ADD COLUMN IF NOT EXISTS dv_changed_at timestamptz,
+    ADD COLUMN IF NOT EXISTS dv_seq bigint,
+    ADD COLUMN IF NOT EXISTS dv_from varchar(64),
+    ADD COLUMN IF NOT EXISTS dv_txid bigint;
+CREATE INDEX IF NOT EXISTS ${seq_index} ON ${table} (dv_seq);
+CREATE INDEX IF NOT EXISTS ${txid_index} ON ${table} (dv_txid);
+CREATE TABLE IF NOT EXISTS ${tomb} (
+    ${key_definitions},
+    dv_version bigint,
+    dv_origin varchar(36),
+    dv_site varchar(64),
+    dv_changed_at timestamptz,
+    dv_seq bigint,
+    dv_from varchar(64),
+    dv_txid bigint,
+    PRIMARY KEY (${key_columns})
+);
+CREATE INDEX IF NOT EXISTS ${tomb_seq_index} ON ${tomb} (dv_seq);
+CREATE INDEX IF NOT EXISTS ${tomb_txid_index} ON ${tomb} (dv_txid);
