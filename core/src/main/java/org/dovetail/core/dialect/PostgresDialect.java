@@ -79,7 +79,7 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public java.util.Map<String, String> connectionProperties() {
-        return java.util.Map.of("connectTimeout", "10", "ApplicationName", "dovetail");
+        return java.util.Map.of("connectTimeout", "10", "ApplicationName", "dovetail", "reWriteBatchedInserts", "true");
     }
 
     @Override
