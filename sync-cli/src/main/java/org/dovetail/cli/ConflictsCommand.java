@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "conflicts", mixinStandardHelpOptions = true,
         description = "Review recorded conflicts and override automatic decisions.",
         subcommands = {ConflictsCommand.ListCmd.class, ConflictsCommand.ShowCmd.class,
-            ConflictsCommand.ResolveCmd.class})
+            ConflictsCommand.ResolveCmd.class, ConflictsCommand.ExportCmd.class, ConflictsCommand.ImportCmd.class})
 final class ConflictsCommand implements Runnable {
     @ParentCommand
     DovetailCommand root;
@@ -32,7 +32,7 @@ final class ConflictsCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "missing subcommand: list, show or resolve");
+                "missing subcommand: list, show, resolve, export or import");
     }
 
     /** Output formats of {@code conflicts list}. */
@@ -184,4 +184,86 @@ final class ConflictsCommand implements Runnable {
         }
     }
 
+
+    /** {@code conflicts export SITE --format csv [--output FILE]}. */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = {"Export the conflicts recorded at SITE as CSV for review in a spreadsheet, with an empty "
+                + "'decision' column: fill it with a site name to keep that site's copy, then import the file."},
+            footer = {"%nExample:", "  dovetail conflicts export hq --format csv --output review.csv"})
+    static final class ExportCmd implements Callable<Integer> {
+        @ParentCommand
+        ConflictsCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "SITE")
+        String site;
+
+        @Option(names = "--format", defaultValue = "csv", description = "csv (the only format).")
+        String format;
+
+        @Option(names = "--output", paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+        java.nio.file.Path output;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!"csv".equals(format)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "invalid --format '" + format + "' (expected csv)");
+            }
+            var dovetail = parent.root.dovetail();
+            if (output == null) {
+                PrintWriter out = spec.commandLine().getOut();
+                dovetail.exportConflicts(site, ConflictRows::key, out);
+                out.flush();
+                return 0;
+            }
+            StringBuilder csv = new StringBuilder();
+            int count = dovetail.exportConflicts(site, ConflictRows::key, csv);
+            java.nio.file.Files.writeString(output, csv, java.nio.charset.StandardCharsets.UTF_8);
+            spec.commandLine().getOut().printf("%d conflict(s) written to %s%n", count, output);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    /** {@code conflicts import SITE FILE}. */
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Apply the decisions of a filled-in export: rows whose 'decision' names a site are "
+                + "resolved keeping that site's copy; blank rows are left alone. Any bad row is reported by line "
+                + "number and nothing is applied."},
+            footer = {"%nExample:", "  dovetail conflicts import hq review.csv"})
+    static final class ImportCmd implements Callable<Integer> {
+        @ParentCommand
+        ConflictsCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "SITE")
+        String site;
+
+        @Parameters(index = "1", paramLabel = "FILE")
+        java.nio.file.Path file;
+
+        @Override
+        public Integer call() {
+            var dovetail = parent.root.dovetail();
+            List<ConflictResolver.Outcome> outcomes;
+            try (var reader = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+                outcomes = dovetail.importDecisions(site, reader, file.toString());
+            } catch (IOException e) {
+                throw org.dovetail.core.DovetailException.usage("cannot read " + file + ": " + e.getMessage());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            for (ConflictResolver.Outcome o : outcomes) {
+                out.printf("%s  %s%n", o.id(), o.skippedBecause() == null ? "resolved, kept " + o.kept()
+                        : "skipped: " + o.skippedBecause());
+            }
+            out.printf("%d decision(s) applied%n", outcomes.stream().filter(o -> o.skippedBecause() == null).count());
+            out.flush();
+            return 0;
+        }
+    }
 }

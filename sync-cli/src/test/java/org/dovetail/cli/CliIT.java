@@ -131,6 +131,45 @@ class CliIT {
     }
 
     @Test
+    void onH2InstallRefusesBackfillsIsIdempotentAndUninstallRestores() throws Exception {
+        try (TestSites sites = new TestSites(pg).site("h", Kind.H2, ITEMS,
+                "INSERT INTO items VALUES (1, 'old', 1)", "INSERT INTO items VALUES (2, 'older', 2)",
+                "CREATE TABLE nokey (id INT, v VARCHAR(10))",
+                "CREATE TABLE clash (id INT PRIMARY KEY, DV_NOTE VARCHAR(10))",
+                "CREATE TABLE shapes (id INT PRIMARY KEY, area GEOMETRY)")) {
+            Map<String, String> cases = Map.of(
+                    "nokey", "error: table 'PUBLIC.NOKEY' at site 'h' has no primary key",
+                    "clash", "error: column 'DV_NOTE' of table 'PUBLIC.CLASH' at site 'h' uses the reserved prefix dv_",
+                    "shapes", "error: column 'AREA' of table 'PUBLIC.SHAPES' at site 'h' has unsupported type",
+                    "missing", "error: table 'missing' not found at site 'h'");
+            for (Map.Entry<String, String> c : cases.entrySet()) {
+                CliRun r = CliRun.of("install", "h", "--config", sites.config("tables: [items, " + c.getKey() + "]")
+                        .toString());
+                assertThat(r.exitCode()).as(c.getKey()).isEqualTo(2);
+                assertThat(r.err()).as(c.getKey()).startsWith(c.getValue());
+            }
+            String columns = "SELECT COLUMN_NAME, DATA_TYPE, IS_NULLABLE FROM INFORMATION_SCHEMA.COLUMNS "
+                    + "WHERE TABLE_NAME = 'ITEMS' ORDER BY ORDINAL_POSITION";
+            List<List<String>> before = sites.rows("h", columns);
+            assertThat(sites.count("h", "SELECT count(*) FROM INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME = 'DOVETAIL'"))
+                    .isZero();
+            String config = sites.config("tables: [items]").toString();
+            CliRun first = CliRun.of("install", "h", "--config", config);
+            assertThat(first.out()).contains("items  installed  backfilled 2");
+            assertThat(sites.rows("h", "SELECT id, dv_version, dv_site FROM items ORDER BY id"))
+                    .containsExactly(List.of("1", "1", "h"), List.of("2", "1", "h"));
+            CliRun second = CliRun.of("install", "h", "--config", config);
+            assertThat(second.exitCode()).isZero();
+            assertThat(second.out()).contains("items  up to date  backfilled 0");
+            assertThat(CliRun.of("uninstall", "h", "--config", config).exitCode()).isZero();
+            assertThat(sites.rows("h", columns)).isEqualTo(before);
+            assertThat(sites.rows("h", "SELECT id, name, qty FROM items ORDER BY id"))
+                    .containsExactly(List.of("1", "old", "1"), List.of("2", "older", "2"));
+            assertThat(CliRun.of("uninstall", "h", "--config", config).out()).contains("nothing installed at site h");
+        }
+    }
+
+    @Test
     void wrongPasswordAndUnreachableHostExitOneWithoutThePassword() throws Exception {
         String role = pg.server().createRole("clerk", "right-horse");
         try (TestSites sites = new TestSites(pg).site("a", Kind.PG, ITEMS)) {

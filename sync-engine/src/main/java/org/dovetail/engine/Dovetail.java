@@ -10,6 +10,7 @@ import org.dovetail.core.table.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.dovetail.conflicts.Conflict;
+import org.dovetail.conflicts.ConflictCsv;
 import org.dovetail.conflicts.ConflictStore;
 import org.dovetail.core.site.SqlErrors;
 import org.dovetail.engine.sync.ConflictResolver;
@@ -108,6 +109,37 @@ public final class Dovetail {
     public List<ConflictResolver.Outcome> resolveAll(String siteName, String table, String keep) {
         ConflictResolver resolver = new ConflictResolver(config, site(siteName));
         return resolver.resolve(resolver.unresolvedIds(table), keep, true);
+    }
+
+    /** Writes the conflicts recorded at a site (all statuses) as CSV with an empty {@code decision} column. */
+    public int exportConflicts(String siteName, java.util.function.Function<Conflict, String> key, Appendable out) {
+        List<Conflict> all = conflicts(siteName, "all", null);
+        ConflictCsv.write(all, key, out);
+        return all.size();
+    }
+
+    /**
+     * Applies the decisions of a filled-in export: every row is checked first (unknown id,
+     * a decision that is not one of the pair's sites) and one bad row applies nothing.
+     */
+    public List<ConflictResolver.Outcome> importDecisions(String siteName, java.io.Reader csv, String fileName) {
+        List<ConflictCsv.Decision> decisions = ConflictCsv.read(csv, fileName);
+        java.util.Map<String, Conflict> known = new java.util.HashMap<>();
+        conflicts(siteName, "all", null).forEach(c -> known.put(c.id(), c));
+        java.util.LinkedHashMap<String, String> keep = new java.util.LinkedHashMap<>();
+        for (ConflictCsv.Decision d : decisions) {
+            Conflict c = known.get(d.id());
+            if (c == null) {
+                throw DovetailException.usage(fileName + " line " + d.line() + ": no conflict '" + d.id()
+                        + "' at site '" + siteName + "'");
+            }
+            if (!d.keep().equals(c.siteA()) && !d.keep().equals(c.siteB())) {
+                throw DovetailException.usage(fileName + " line " + d.line() + ": decision '" + d.keep()
+                        + "' for conflict " + d.id() + " is not one of " + c.siteA() + ", " + c.siteB());
+            }
+            keep.put(d.id(), d.keep());
+        }
+        return new ConflictResolver(config, site(siteName)).resolve(keep, false);
     }
 
     private static void requireInstalled(Site site, Connection c) throws SQLException {

@@ -43,13 +43,25 @@ public final class ConflictResolver {
     public record Outcome(String id, String kept, boolean rowWritten, String skippedBecause) {
     }
 
-    /** Resolves conflicts (by id) keeping one site's copy; each is checked before any is written. */
+    /** Resolves conflicts (by id) keeping one site's copy, all in one transaction. */
     public List<Outcome> resolve(List<String> ids, String keep, boolean skipStale) {
+        java.util.LinkedHashMap<String, String> decisions = new java.util.LinkedHashMap<>();
+        ids.forEach(id -> decisions.put(id, keep));
+        return resolve(decisions, skipStale);
+    }
+
+    /**
+     * Resolves each conflict (id to the site whose copy to keep) in one transaction: unless
+     * {@code skipStale}, one that cannot be resolved undoes them all.
+     */
+    public List<Outcome> resolve(Map<String, String> decisions, boolean skipStale) {
         String user = System.getProperty("user.name", "unknown");
         try (SiteSession s = SiteSession.open(site)) {
             ConflictStore store = new ConflictStore(s.write, s.dialect);
             List<Outcome> outcomes = new ArrayList<>();
-            for (String id : ids) {
+            for (Map.Entry<String, String> decision : decisions.entrySet()) {
+                String id = decision.getKey();
+                String keep = decision.getValue();
                 Conflict c = store.get(id).orElseThrow(() -> DovetailException.usage("no conflict '" + id
                         + "' at site '" + site.name() + "'"));
                 if (!keep.equals(c.siteA()) && !keep.equals(c.siteB())) {

@@ -1,0 +1,90 @@
+package org.dovetail.conflicts;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+import org.dovetail.core.DovetailException;
+
+/**
+ * The spreadsheet round trip: conflicts exported as RFC 4180 CSV with an empty
+ * {@code decision} column, and decisions read back with every bad row named by line.
+ */
+public final class ConflictCsv {
+    public static final List<String> EXPORT_COLUMNS = List.of("id", "table", "key", "kind", "status", "winner",
+            "detected_at", "site_a", "site_b", "row_a", "row_b", "decision");
+
+    private ConflictCsv() {
+    }
+
+    /** One filled-in decision: keep {@code keep}'s copy of conflict {@code id}; {@code line} for messages. */
+    public record Decision(long line, String id, String keep) {
+    }
+
+    /** Writes the conflicts, one row each, with {@code key} as its values joined by commas. */
+    public static void write(List<Conflict> conflicts, java.util.function.Function<Conflict, String> key,
+                             Appendable out) {
+        try {
+            CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder()
+                    .setHeader(EXPORT_COLUMNS.toArray(String[]::new)).build());
+            for (Conflict c : conflicts) {
+                csv.printRecord(c.id(), c.table(), key.apply(c), c.kind(), c.status(),
+                        c.winner() == null ? "" : c.winner(), c.detectedAt(), c.siteA(), c.siteB(),
+                        c.rowA(), c.rowB(), "");
+            }
+            csv.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads the decisions of a filled-in export: rows with a blank decision are left out;
+     * a file without {@code id} and {@code decision} columns, or an id listed twice, is
+     * refused naming the line.
+     */
+    public static List<Decision> read(Reader in, String fileName) {
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
+                .setIgnoreSurroundingSpaces(true).build();
+        try (CSVParser parser = CSVParser.parse(in, format)) {
+            List<String> header = parser.getHeaderNames();
+            for (String needed : List.of("id", "decision")) {
+                if (!header.contains(needed)) {
+                    throw DovetailException.usage(fileName + " line 1: missing column '" + needed + "'");
+                }
+            }
+            List<Decision> decisions = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            long line = parser.getCurrentLineNumber() + 1;
+            for (CSVRecord record : parser) {
+                if (!record.isConsistent()) {
+                    throw DovetailException.usage(fileName + " line " + line + ": expected " + header.size()
+                            + " fields, found " + record.size());
+                }
+                String id = record.get("id");
+                String decision = record.get("decision");
+                if (id.isBlank()) {
+                    throw DovetailException.usage(fileName + " line " + line + ": empty id");
+                }
+                if (!seen.add(id)) {
+                    throw DovetailException.usage(fileName + " line " + line + ": conflict " + id
+                            + " is listed twice");
+                }
+                if (!decision.isBlank()) {
+                    decisions.add(new Decision(line, id, decision.trim()));
+                }
+                line = parser.getCurrentLineNumber() + 1;
+            }
+            return decisions;
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            throw DovetailException.usage(fileName + ": not a readable CSV file: " + e.getMessage());
+        }
+    }
+}
