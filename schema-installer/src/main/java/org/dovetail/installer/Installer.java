@@ -1,10 +1,5 @@
 package org.dovetail.installer;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -69,7 +64,7 @@ public final class Installer {
             out.append("-- Dovetail metadata schema ").append(dialect.metaSchema())
                     .append(" (applied by Flyway, history table ").append(dialect.metaSchema()).append('.')
                     .append(dialect.fold(MetadataSchema.HISTORY_TABLE)).append(")\n");
-            for (String migration : migrationScripts(dialect)) {
+            for (String migration : MetadataSchema.pendingScripts(site)) {
                 out.append(migration).append('\n');
             }
             for (TableShape shape : shapes) {
@@ -118,32 +113,6 @@ public final class Installer {
             for (String sql : statements) {
                 statement.execute(sql);
             }
-        }
-    }
-
-    private static List<String> migrationScripts(Dialect dialect) {
-        String folder = dialect.migrationLocation().substring("classpath:".length());
-        List<String> scripts = new ArrayList<>();
-        for (int version = 1; ; version++) {
-            String found = null;
-            for (String name : List.of("V" + version + "__metadata.sql")) {
-                URL url = Installer.class.getClassLoader().getResource(folder + "/" + name);
-                if (url != null) {
-                    found = read(url);
-                }
-            }
-            if (found == null) {
-                return scripts;
-            }
-            scripts.add(found);
-        }
-    }
-
-    private static String read(URL url) {
-        try (InputStream in = url.openStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

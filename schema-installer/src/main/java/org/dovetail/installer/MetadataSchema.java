@@ -24,6 +24,22 @@ public final class MetadataSchema {
         return result.migrationsExecuted;
     }
 
+    /** The scripts of the migrations install would apply here now, in order (for --print-sql). */
+    public static java.util.List<String> pendingScripts(Site site) {
+        String folder = site.dialect().migrationLocation().substring("classpath:".length());
+        java.util.List<String> scripts = new java.util.ArrayList<>();
+        for (org.flywaydb.core.api.MigrationInfo info : flyway(site).info().pending()) {
+            try (java.io.InputStream in = MetadataSchema.class.getClassLoader()
+                    .getResourceAsStream(folder + "/" + info.getScript())) {
+                scripts.add("-- " + info.getScript() + "\n"
+                        + new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return scripts;
+    }
+
     private static Flyway flyway(Site site) {
         return Flyway.configure(MetadataSchema.class.getClassLoader())
                 .loggers("slf4j")

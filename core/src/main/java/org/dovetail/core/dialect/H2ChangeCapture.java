@@ -37,7 +37,7 @@ final class H2ChangeCapture implements ChangeCapture {
 
     @Override
     public String nextSeqExpression() {
-        return "NEXT VALUE FOR \"DOVETAIL\".\"CHANGE_SEQ\"";
+        return "\"DOVETAIL\".\"NEXT_SEQ\"()";
     }
 
     @Override

@@ -20,4 +20,14 @@ public final class Watermark {
     public static long safeSeq(Connection connection) throws SQLException {
         return InFlightTransactions.safeSeq(SessionState.session(connection));
     }
+
+    /**
+     * {@code DOVETAIL.NEXT_SEQ()}: a change number for a row the sync writes itself (a
+     * tombstone, a conflict record), noted like the triggers' own so that {@link #safeSeq}
+     * stays below it until its transaction ends.
+     */
+    public static long nextSeq(Connection connection) throws SQLException {
+        var session = SessionState.session(connection);
+        return InFlightTransactions.nextSeq(session, SessionState.of(session));
+    }
 }
