@@ -97,6 +97,27 @@ class CliIT {
     }
 
     @Test
+    void statusShowsRowsUnsentChangesLastSyncAndConflicts() throws Exception {
+        try (TestSites sites = new TestSites(pg).site("desk", Kind.PG, ITEMS).site("lap", Kind.H2, ITEMS)) {
+            String config = sites.config("tables: [items]").toString();
+            CliRun.of("install", "desk", "--config", config);
+            CliRun.of("install", "lap", "--config", config);
+            sites.exec("desk", "INSERT INTO items VALUES (1, 'x', 1)", "INSERT INTO items VALUES (2, 'y', 1)");
+            sites.exec("lap", "INSERT INTO items VALUES (2, 'z', 1)");
+            assertThat(CliRun.of("sync", "desk", "lap", "--config", config).exitCode()).isEqualTo(3);
+            sites.exec("desk", "INSERT INTO items VALUES (3, 'new', 1)", "UPDATE items SET qty = 5 WHERE id = 1",
+                    "ANALYZE items");
+            CliRun status = CliRun.of("status", "desk", "--config", config, "--format", "csv");
+            assertThat(status.exitCode()).isZero();
+            List<String> lines = status.out().lines().toList();
+            assertThat(lines.get(0)).startsWith("table,rows,rows_estimated,peer,unsent,last_sync,last_outcome");
+            assertThat(lines.get(1)).startsWith("items,3,true,lap,2,").contains(",conflicts,1,1,1,0,1,");
+            CliRun lap = CliRun.of("status", "lap", "--config", config);
+            assertThat(lap.out()).containsPattern("(?m)^items\\s+2\\s+desk\\s+0\\s+\\S+\\s+conflicts\\s+0\\s+1$");
+        }
+    }
+
+    @Test
     void printSqlShowsTheDdlAndChangesNothing() throws Exception {
         try (TestSites sites = new TestSites(pg).site("a", Kind.PG, ITEMS)) {
             CliRun r = CliRun.of("install", "a", "--print-sql", "--config", sites.config("tables: [items]").toString());

@@ -15,6 +15,7 @@ import org.dovetail.conflicts.ConflictStore;
 import org.dovetail.core.site.SqlErrors;
 import org.dovetail.engine.sync.ConflictResolver;
 import org.dovetail.engine.sync.PairSync;
+import org.dovetail.engine.sync.SiteStatus;
 import org.dovetail.engine.sync.Verifier;
 import org.dovetail.installer.SiteMetadata;
 import org.dovetail.engine.sync.SyncOptions;
@@ -64,6 +65,11 @@ public final class Dovetail {
         }
         PairSync.selectTables(config, options.tables());
         return new PairSync(config, site(options.siteA()), site(options.siteB())).run(options);
+    }
+
+    /** Per table at a site: rows, changes not yet sent to each peer, last syncs, open and auto conflicts. */
+    public SiteStatus.Result status(String siteName) {
+        return new SiteStatus(config, site(siteName)).run();
     }
 
     /** Compares the user columns of both sites' tables (all configured tables when none are named). */

@@ -83,6 +83,14 @@ public interface Dialect {
         return org.jooq.impl.DSL.field("?", Object.class);
     }
 
+    /**
+     * The planner's estimate of a table's rows, when the database keeps one that is cheap to
+     * read (empty: count exactly).
+     */
+    default java.util.OptionalLong estimatedRows(Connection connection, TableShape table) throws SQLException {
+        return java.util.OptionalLong.empty();
+    }
+
     /** The expression ordering text by code point, the same at every site (for verify's merge). */
     default org.jooq.Field<?> binaryOrder(org.jooq.Field<?> text) {
         return text;

@@ -107,4 +107,20 @@ public final class PostgresDialect implements Dialect {
     }
 
     private static final org.dovetail.core.capture.ChangeCapture CAPTURE = new PostgresChangeCapture();
+
+    /** pg_class.reltuples, kept by VACUUM and ANALYZE; empty before the table was first analyzed. */
+    @Override
+    public java.util.OptionalLong estimatedRows(Connection connection, TableShape table) throws SQLException {
+        try (java.sql.PreparedStatement ps = connection.prepareStatement(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(quote_ident(?) || '.' || quote_ident(?))")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getLong(1) > 0) {
+                    return java.util.OptionalLong.of(rs.getLong(1));
+                }
+            }
+        }
+        return java.util.OptionalLong.empty();
+    }
 }

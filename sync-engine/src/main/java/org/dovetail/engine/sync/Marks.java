@@ -21,8 +21,10 @@ final class Marks {
     private final Field<String> snapshot;
     private final Field<OffsetDateTime> updated;
 
+    private final SiteMetadata meta;
+
     Marks(Connection connection, Dialect dialect) {
-        SiteMetadata meta = new SiteMetadata(connection, dialect);
+        this.meta = new SiteMetadata(connection, dialect);
         this.dsl = Dsl.of(connection, dialect);
         this.table = meta.table("peer_mark");
         this.peer = meta.column("peer_id", String.class);
@@ -36,6 +38,19 @@ final class Marks {
     Watermark read(String peerId, String key) {
         return dsl.select(seq, snapshot).from(table).where(peer.eq(peerId)).and(tableKey.eq(key))
                 .fetchOptional().map(r -> new Watermark(r.value1(), r.value2())).orElse(Watermark.START);
+    }
+
+    /** Records at the sending site how far a peer has received this site's changes of a table. */
+    void writeSent(String peerId, String peerName, String key, long sentSeq) {
+        Table<Record> sent = meta.table("sent_mark");
+        Field<Long> sentSeqField = meta.column("sent_seq", Long.class);
+        Field<String> name = meta.column("peer_name", String.class);
+        int updatedRows = dsl.update(sent).set(sentSeqField, sentSeq).set(name, peerName)
+                .set(updated, OffsetDateTime.now()).where(peer.eq(peerId)).and(tableKey.eq(key)).execute();
+        if (updatedRows == 0) {
+            dsl.insertInto(sent).set(peer, peerId).set(name, peerName).set(tableKey, key).set(sentSeqField, sentSeq)
+                    .set(updated, OffsetDateTime.now()).execute();
+        }
     }
 
     /** Stores the mark in the caller's transaction (so it commits with the rows it covers). */

@@ -69,17 +69,23 @@ final class Pass {
         if (!batch.changes.isEmpty()) {
             highest = Math.max(highest, flush(batch));
         }
+        long done = highest;
         try (PreparedStatement ps = source.read.prepareStatement(sourceTable.maxSeq());
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             long visibleMax = Math.min(rs.getLong(1), settled);
             if (visibleMax > highest || !java.util.Objects.equals(snapshot, received.snapshot())) {
-                Watermark done = new Watermark(Math.max(highest, visibleMax), snapshot);
-                new Marks(target.write, target.dialect).write(source.identity.id(), targetKey, done);
+                done = Math.max(highest, visibleMax);
+                new Marks(target.write, target.dialect).write(source.identity.id(), targetKey,
+                        new Watermark(done, snapshot));
                 finishTarget();
             }
         }
         source.read.commit();
+        if (!run.dryRun) {
+            new Marks(source.write, source.dialect).writeSent(target.identity.id(), target.name(), sourceKey, done);
+            source.write.commit();
+        }
         return applied;
     }
 

@@ -129,6 +129,19 @@ final class SideTable {
         return values;
     }
 
+    /** How many rows and tombstones changed after {@code seq} other than those received from {@code peer}. */
+    String countSince(long seq, String peerName) {
+        Field<Long> seqField = field(name(bk.seq()), Long.class);
+        Condition c = seqField.gt(seq).and(notFrom(peerName));
+        return dsl.renderInlined(dsl.select(
+                dsl.selectCount().from(rows).where(c).asField().plus(dsl.selectCount().from(tombs).where(c).asField())));
+    }
+
+    /** Exact row count. */
+    String countRows() {
+        return dsl.renderInlined(dsl.selectCount().from(rows));
+    }
+
     /** The highest seq in the table and its tombstones, as the read transaction sees them. */
     String maxSeq() {
         Field<Long> seq = field(name(bk.seq()), Long.class);
