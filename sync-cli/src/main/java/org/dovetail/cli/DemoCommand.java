@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         description = {"Walks through Dovetail on two embedded H2 databases (desktop and laptop): install, sync, "
                 + "edits at both sides with one conflict and one delete, the conflict reviewed and overridden, "
                 + "sync again, verify. Needs nothing but Java; safe to re-run (it starts afresh)."},
-        footer = {"%nAfterwards, try the commands yourself with the demo's configuration:",
+        footer = {"%nExample:", "  ./dovetail demo --dir /tmp/dovetail-demo",
+            "%nAfterwards, try the commands yourself with the demo's configuration:",
             "  ./dovetail --config dovetail-demo/dovetail.yml conflicts list desktop"})
 final class DemoCommand implements Callable<Integer> {
     @Spec

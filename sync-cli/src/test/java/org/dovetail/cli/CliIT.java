@@ -83,6 +83,15 @@ class CliIT {
             assertThat(sites.rows("lap", "SELECT id, name, qty FROM items ORDER BY id"))
                     .isEqualTo(sites.rows("desk", "SELECT id, name, qty FROM items ORDER BY id"));
 
+            CliRun same = CliRun.of("verify", "desk", "lap", "--config", config);
+            assertThat(same.exitCode()).isZero();
+            assertThat(same.out()).contains("items  identical (2 rows)");
+            sites.exec("lap", "UPDATE items SET qty = 42 WHERE id = 2", "INSERT INTO items VALUES (9, 'lap only', 1)");
+            CliRun differ = CliRun.of("verify", "desk", "lap", "--config", config);
+            assertThat(differ.exitCode()).isEqualTo(5);
+            assertThat(differ.out()).contains("items  2 differing key(s): 2 9");
+            CliRun.of("sync", "desk", "lap", "--config", config);
+
             CliRun again = CliRun.of("sync", "desk", "lap", "--config", config, "--json");
             assertThat(again.exitCode()).isZero();
             JsonNode json = new ObjectMapper().readTree(again.out());
@@ -92,7 +101,7 @@ class CliIT {
             assertThat(CliRun.of("uninstall", "desk", "--config", config).exitCode()).isZero();
             assertThat(sites.rows("desk", "SELECT column_name, data_type FROM information_schema.columns "
                     + "WHERE table_name = 'items' ORDER BY ordinal_position")).isEqualTo(before);
-            assertThat(sites.rows("desk", "SELECT id, name, qty FROM items ORDER BY id")).hasSize(2);
+            assertThat(sites.rows("desk", "SELECT id, name, qty FROM items ORDER BY id")).hasSize(3);
         }
     }
 
