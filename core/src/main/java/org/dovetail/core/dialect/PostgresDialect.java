@@ -79,7 +79,8 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public java.util.Map<String, String> connectionProperties() {
-        return java.util.Map.of("connectTimeout", "10", "ApplicationName", "dovetail", "reWriteBatchedInserts", "true");
+        return java.util.Map.of("connectTimeout", "10", "loginTimeout", "20", "ApplicationName", "dovetail",
+                "reWriteBatchedInserts", "true");
     }
 
     @Override
