@@ -52,9 +52,15 @@ public final class ConflictCsv {
      */
     public static List<Decision> read(Reader in, String fileName) {
         CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
-                .setIgnoreSurroundingSpaces(true).build();
-        try (CSVParser parser = CSVParser.parse(in, format)) {
+                .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).build();
+        try (CSVParser parser = CSVParser.parse(withoutByteOrderMark(in), format)) {
             List<String> header = parser.getHeaderNames();
+            Set<String> names = new HashSet<>();
+            for (String name : header) {
+                if (!names.add(name)) {
+                    throw DovetailException.usage(fileName + " line 1: column '" + name + "' appears twice");
+                }
+            }
             for (String needed : List.of("id", "decision")) {
                 if (!header.contains(needed)) {
                     throw DovetailException.usage(fileName + " line 1: missing column '" + needed + "'");
@@ -83,8 +89,18 @@ public final class ConflictCsv {
                 line = parser.getCurrentLineNumber() + 1;
             }
             return decisions;
-        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+        } catch (IOException | UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
             throw DovetailException.usage(fileName + ": not a readable CSV file: " + e.getMessage());
         }
+    }
+
+    /** Spreadsheets save "CSV UTF-8" with a byte order mark; it is not part of the first column's name. */
+    private static Reader withoutByteOrderMark(Reader in) throws IOException {
+        java.io.PushbackReader reader = new java.io.PushbackReader(in, 1);
+        int first = reader.read();
+        if (first != -1 && first != '\uFEFF') {
+            reader.unread(first);
+        }
+        return reader;
     }
 }

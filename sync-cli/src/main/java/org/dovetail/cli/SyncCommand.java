@@ -73,7 +73,7 @@ final class SyncCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             result.tables().stream().filter(TableOutcome::failed).forEach(t -> err.println("error: " + t.error()));
             err.flush();
-            return dryRun && !result.failed() ? 0 : result.exitCode().code();
+            return result.exitCode().code();
         }
     }
 

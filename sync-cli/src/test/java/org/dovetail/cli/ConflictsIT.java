@@ -375,6 +375,14 @@ class ConflictsIT {
             // key 1 changes again at a only, key 4 at b only: held, not applied at the other site
             f.exec("a", "UPDATE items SET qty = 13 WHERE id = 1");
             f.exec("b", "UPDATE items SET name = 'b-four-2' WHERE id = 4");
+            List<String> a1 = f.full("a", 1);
+            // before a sync has brought the record up to date, resolving at a would undo the newer edit
+            CliRun stale = f.cli("conflicts", "resolve", "a", id1, "--keep", "b");
+            assertThat(stale.exitCode()).as(stale.err()).isEqualTo(2);
+            assertThat(stale.err()).isEqualTo("error: conflict " + id1 + ": the row changed at a after the conflict "
+                    + "was recorded; sync the pair, then review it again\n");
+            assertThat(f.full("a", 1)).isEqualTo(a1);
+            assertThat(f.byKey("a").get("1").get("status")).isEqualTo("open");
             f.sync(3);
             assertThat(f.full("b", 1)).as("a's newer key 1 is held back from b").isEqualTo(b1);
             assertThat(f.full("a", 4)).as("b's newer key 4 is held back from a").isEqualTo(a4);
@@ -540,6 +548,30 @@ class ConflictsIT {
         }
     }
 
+    /**
+     * A spreadsheet saving "CSV UTF-8" (Excel does) starts the file with a byte order mark;
+     * the review round trip must still work.
+     */
+    @ParameterizedTest(name = "{0}-{1}")
+    @MethodSource("pairs")
+    void importAcceptsAnExportResavedWithAByteOrderMark(Kind ka, Kind kb) throws Exception {
+        try (ConflictsFixture f = ConflictsFixture.start(pg, ka, kb)) {
+            exportScenario(f);
+            Path file = f.sites.dir().resolve("review.csv");
+            List<Map<String, String>> records = export(f, file);
+            withKey(records, "1").put("decision", "b");
+            write(file, records);
+            Files.writeString(file, "\uFEFF" + Files.readString(file, StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+            CliRun imported = f.cli("conflicts", "import", "a", file.toString());
+            assertThat(imported.exitCode()).as("import of a file with a BOM; err: %s", imported.err()).isZero();
+            Map<String, String> one = f.byKey("a").get("1");
+            assertThat(List.of(one.get("status"), one.get("kept"))).isEqualTo(List.of("resolved", "b"));
+            f.sync(0);
+            assertThat(f.rows("b", "SELECT id, name, qty FROM items WHERE id = 1"))
+                    .containsExactly(List.of("1", TRICKY, "1"));
+        }
+    }
+
     private static List<Map<String, String>> copy(List<Map<String, String>> records) {
         return records.stream().map(r -> (Map<String, String>) new LinkedHashMap<>(r)).toList();
     }
@@ -579,6 +611,48 @@ class ConflictsIT {
             assertThat(f.byKey("b").get("1").get("id")).isEqualTo(c.get("id"));
             f.bothHold(List.of(A1, List.of("2", "two", "2"), ROW3, List.of("4", "four", "4"),
                     List.of("5", "five", "5")));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}-{1}")
+    @MethodSource("pairs")
+    void aDryRunAfterAResolveReportsWhatTheSyncThenDoes(Kind ka, Kind kb) throws Exception {
+        try (ConflictsFixture f = ConflictsFixture.start(pg, ka, kb, policyYaml("manual", "table"))) {
+            f.threeConflicts();
+            f.sync(3);
+            String id1 = f.idOf("1");
+            CliRun resolve = f.cli("conflicts", "resolve", "a", id1, "--keep", "a");
+            assertThat(resolve.exitCode()).as(resolve.err()).isZero();
+            List<List<String>> rowsA = f.rows("a", ConflictsFixture.FULL);
+            List<List<String>> rowsB = f.rows("b", ConflictsFixture.FULL);
+
+            CliRun dry = f.sync(0, "sync", "a", "b", "--dry-run");
+            assertThat(f.rows("a", ConflictsFixture.FULL)).isEqualTo(rowsA);
+            assertThat(f.rows("b", ConflictsFixture.FULL)).isEqualTo(rowsB);
+            assertThat(f.byKey("b").get("1").get("status")).as("nothing recorded at b by the dry run")
+                    .isEqualTo("open");
+
+            CliRun real = f.sync(3);
+            assertThat(itemsLine(real)).matches("items\\s+pushed 1  pulled 0  conflicts 0");
+            assertThat(f.rows("b", "SELECT id, name, qty FROM items WHERE id = 1")).containsExactly(A1);
+            assertThat(itemsLine(dry)).as("the dry run reports what the sync then did").isEqualTo(itemsLine(real));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}-{1}")
+    @MethodSource("pairs")
+    void theJsonSummaryOfADryRunCarriesTheExitCodeTheCommandExitsWith(Kind ka, Kind kb) throws Exception {
+        try (ConflictsFixture f = ConflictsFixture.start(pg, ka, kb)) {
+            f.seed();
+            f.exec("a", "UPDATE items SET qty = 11 WHERE id = 1");
+            f.exec("b", "UPDATE items SET name = 'b-one' WHERE id = 1");
+            CliRun dry = f.sync(0, "sync", "a", "b", "--dry-run", "--json");
+            var json = JSON.readTree(dry.out());
+            assertThat(json.get("dry_run").asBoolean()).isTrue();
+            assertThat(json.get("conflicts").asLong()).isEqualTo(1);
+            assertThat(f.list("a")).isEmpty();
+            assertThat(f.list("b")).isEmpty();
+            assertThat(json.get("exit_code").asInt()).as("exit_code in %s", dry.out()).isEqualTo(dry.exitCode());
         }
     }
 }

@@ -113,6 +113,15 @@ public final class ConflictResolver {
         RowState ownCopy = decode(pair, hereIsA ? c.rowA() : c.rowB());
         RowState otherCopy = decode(pair, hereIsA ? c.rowB() : c.rowA());
         if (!matches(here, ownCopy) && !matches(here, otherCopy)) {
+            if (Conflict.AUTO.equals(c.status())) {
+                if (keep.equals(c.winner())) {
+                    store.markResolved(c.id(), user, OffsetDateTime.now(), keep);
+                    return Optional.empty();
+                }
+                return Optional.of("conflict " + c.id() + ": the row changed at " + site.name() + " after the "
+                        + "conflict was recorded, so keeping " + keep + "'s copy would undo that newer edit; confirm "
+                        + "the automatic winner with --keep " + c.winner() + ", or edit the row itself");
+            }
             return Optional.of("conflict " + c.id() + ": the row changed at " + site.name()
                     + " after the conflict was recorded; sync the pair, then review it again");
         }

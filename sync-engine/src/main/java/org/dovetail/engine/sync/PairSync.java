@@ -61,12 +61,15 @@ public final class PairSync {
                 new RunLog(a.write, a.dialect).start(runId, b.identity.id(), b.name());
                 new RunLog(b.write, b.dialect).start(runId, a.identity.id(), a.name());
             }
-            if (!options.dryRun()) {
+            java.util.Set<String> resolvedOnlyAtOneSite = java.util.Set.of();
+            if (options.dryRun()) {
+                resolvedOnlyAtOneSite = resolvedIds(a, b);
+            } else {
                 shareResolutions(a, b);
             }
             List<TableOutcome> outcomes = new ArrayList<>();
             for (TableConfig table : tables) {
-                outcomes.add(syncTable(table, a, b, runId, options));
+                outcomes.add(syncTable(table, a, b, runId, options, resolvedOnlyAtOneSite));
             }
             long open = new ConflictStore(a.write, a.dialect).countOpen(sorted(a, b)[0], sorted(a, b)[1]);
             a.write.commit();
@@ -95,6 +98,17 @@ public final class PairSync {
         copyResolutions(atB.resolvedBetween(names[0], names[1]), atA);
         a.write.commit();
         b.write.commit();
+    }
+
+    /** Ids resolved at either site (a dry run shares nothing, but must not hold their keys). */
+    private static java.util.Set<String> resolvedIds(SiteSession a, SiteSession b) throws SQLException {
+        String[] names = sorted(a, b);
+        java.util.Set<String> ids = new java.util.HashSet<>(
+                new ConflictStore(a.write, a.dialect).resolvedBetween(names[0], names[1]).keySet());
+        ids.addAll(new ConflictStore(b.write, b.dialect).resolvedBetween(names[0], names[1]).keySet());
+        a.write.commit();
+        b.write.commit();
+        return ids;
     }
 
     private static void copyResolutions(java.util.Map<String, org.dovetail.conflicts.Conflict> resolved,
@@ -126,12 +140,12 @@ public final class PairSync {
     }
 
     private TableOutcome syncTable(TableConfig table, SiteSession a, SiteSession b, String runId,
-                                   SyncOptions options) {
+                                   SyncOptions options, java.util.Set<String> resolved) {
         String name = table.name().toString();
         try {
             TablePair pair = TablePair.match(name, shape(a, table), a.name(), shape(b, table), b.name());
             TableRun run = new TableRun(pair, a, b, config.policyFor(table), runId, options.dryRun(),
-                    options.progress());
+                    options.progress(), resolved);
             return run.run(options.push(), options.pull());
         } catch (TablePair.ShapeMismatch | DovetailException e) {
             rollbackQuietly(a, b);

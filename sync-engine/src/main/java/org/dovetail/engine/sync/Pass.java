@@ -127,7 +127,7 @@ final class Pass {
             RowKey key = change.key(run.pair.keyCount());
             RowState there = current.get(key);
             Conflict open = held.get(key.json());
-            if (open != null) {
+            if (open != null && !run.resolvedElsewhere(open.id())) {
                 run.hold(open, change, sourceIsA, targetConflicts);
                 continue;
             }

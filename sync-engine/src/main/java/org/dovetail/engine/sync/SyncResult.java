@@ -27,10 +27,13 @@ public record SyncResult(String runId, String siteA, String siteB, boolean dryRu
         return tables.stream().anyMatch(TableOutcome::failed);
     }
 
-    /** 1 if a table failed, else 3 if conflicts were recorded or are open, else 0. */
+    /** 1 if a table failed, else 0 for a dry run, else 3 if conflicts were recorded or are open, else 0. */
     public ExitCode exitCode() {
         if (failed()) {
             return ExitCode.FAILED;
+        }
+        if (dryRun) {
+            return ExitCode.OK;
         }
         return conflicts() > 0 || openConflicts > 0 ? ExitCode.CONFLICTS : ExitCode.OK;
     }

@@ -37,8 +37,11 @@ final class TableRun {
     private final Set<String> conflictIds = new HashSet<>();
     long held;
 
+    private final Set<String> resolvedElsewhere;
+
     TableRun(TablePair pair, SiteSession a, SiteSession b, Policy policy, String runId, boolean dryRun,
-             SyncProgress progress) {
+             SyncProgress progress, Set<String> resolvedElsewhere) {
+        this.resolvedElsewhere = resolvedElsewhere;
         this.pair = pair;
         this.a = a;
         this.b = b;
@@ -52,6 +55,11 @@ final class TableRun {
         long pushed = push ? new Pass(this, true).run() : 0;
         long pulled = pull ? new Pass(this, false).run() : 0;
         return new TableOutcome(pair.name(), pushed, pulled, conflictIds.size(), held, null);
+    }
+
+    /** Whether an open record here was already resolved at the other site (known on dry runs only). */
+    boolean resolvedElsewhere(String conflictId) {
+        return resolvedElsewhere.contains(conflictId);
     }
 
     void progress(long rows) {
