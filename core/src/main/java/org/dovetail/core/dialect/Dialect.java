@@ -91,6 +91,16 @@ public interface Dialect {
         return java.util.OptionalLong.empty();
     }
 
+    /**
+     * An aggregate that digests the rows of a chunk (their columns in key order) inside
+     * the database, comparable with the same dialect's digest at another site; empty when
+     * the database cannot do it cheaply (verify then compares those rows one by one).
+     */
+    default java.util.Optional<org.jooq.Field<String>> chunkDigest(List<org.jooq.Field<?>> columns,
+                                                                 List<org.jooq.SortField<?>> keyOrder) {
+        return java.util.Optional.empty();
+    }
+
     /** The expression ordering text by code point, the same at every site (for verify's merge). */
     default org.jooq.Field<?> binaryOrder(org.jooq.Field<?> text) {
         return text;
