@@ -78,8 +78,12 @@ public final class Verifier {
                     List<Object[]> ends = chunkEnds(a, ta);
                     for (int i = 0; i <= ends.size(); i++) {
                         Object[] hi = i < ends.size() ? ends.get(i) : null;
+                        final Object[] from = lo;
+                        final Object[] to = hi;
+                        java.util.concurrent.CompletableFuture<String[]> other = java.util.concurrent.CompletableFuture
+                                .supplyAsync(() -> digestUnchecked(b, tb, from, to));
                         String[] da = digest(a, ta, lo, hi);
-                        String[] db = digest(b, tb, lo, hi);
+                        String[] db = join(other);
                         if (Arrays.equals(da, db)) {
                             totals.rowsA += Long.parseLong(da[0]);
                             totals.rowsB += Long.parseLong(db[0]);
@@ -131,6 +135,26 @@ public final class Verifier {
                 rs.next();
                 return new String[] {Long.toString(rs.getLong(1)), rs.getString(2)};
             }
+        }
+    }
+
+    private static String[] digestUnchecked(SiteSession s, SideTable t, Object[] lo, Object[] hi) {
+        try {
+            return digest(s, t, lo, hi);
+        } catch (SQLException e) {
+            throw new java.util.concurrent.CompletionException(e);
+        }
+    }
+
+    /** Waits for the other site's digest, computed meanwhile by its own database. */
+    private static String[] join(java.util.concurrent.CompletableFuture<String[]> digest) throws SQLException {
+        try {
+            return digest.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e;
         }
     }
 
