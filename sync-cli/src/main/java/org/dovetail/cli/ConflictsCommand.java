@@ -35,6 +35,18 @@ final class ConflictsCommand implements Runnable {
                 "missing subcommand: list, show, resolve, export or import");
     }
 
+    /** What every conflicts subcommand has: its parent (for the configuration) and the SITE it works at. */
+    abstract static class AtSite {
+        @ParentCommand
+        ConflictsCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "SITE", description = "A site named in the configuration.")
+        String site;
+    }
+
     /** Output formats of {@code conflicts list}. */
     enum Format { table, csv, json }
 
@@ -42,15 +54,7 @@ final class ConflictsCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the conflicts recorded at SITE.",
             footer = {"%nExamples:", "  dovetail conflicts list hq --status open",
                 "  dovetail conflicts list hq --table orders --format csv > conflicts.csv"})
-    static final class ListCmd implements Callable<Integer> {
-        @ParentCommand
-        ConflictsCommand parent;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "SITE")
-        String site;
+    static final class ListCmd extends AtSite implements Callable<Integer> {
 
         @Option(names = "--status", defaultValue = "all", description = "open, auto, resolved or all (default).")
         String status;
@@ -96,15 +100,7 @@ final class ConflictsCommand implements Runnable {
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Show both copies of a conflict side by side; '*' marks the columns that differ.",
             footer = {"%nExample:", "  dovetail conflicts show hq k3x9m2qa"})
-    static final class ShowCmd implements Callable<Integer> {
-        @ParentCommand
-        ConflictsCommand parent;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "SITE")
-        String site;
+    static final class ShowCmd extends AtSite implements Callable<Integer> {
 
         @Parameters(index = "1", paramLabel = "ID")
         String id;
@@ -136,15 +132,7 @@ final class ConflictsCommand implements Runnable {
                 + "was recorded is refused (sync, then review again)."},
             footer = {"%nExamples:", "  dovetail conflicts resolve hq k3x9m2qa --keep laptop",
                 "  dovetail conflicts resolve hq --all --table orders --keep hq"})
-    static final class ResolveCmd implements Callable<Integer> {
-        @ParentCommand
-        ConflictsCommand parent;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "SITE")
-        String site;
+    static final class ResolveCmd extends AtSite implements Callable<Integer> {
 
         @Parameters(index = "1", arity = "0..1", paramLabel = "ID", description = "The conflict's id.")
         String id;
@@ -190,15 +178,7 @@ final class ConflictsCommand implements Runnable {
             description = {"Export the conflicts recorded at SITE as CSV for review in a spreadsheet, with an empty "
                 + "'decision' column: fill it with a site name to keep that site's copy, then import the file."},
             footer = {"%nExample:", "  dovetail conflicts export hq --format csv --output review.csv"})
-    static final class ExportCmd implements Callable<Integer> {
-        @ParentCommand
-        ConflictsCommand parent;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "SITE")
-        String site;
+    static final class ExportCmd extends AtSite implements Callable<Integer> {
 
         @Option(names = "--format", defaultValue = "csv", description = "csv (the only format).")
         String format;
@@ -234,15 +214,7 @@ final class ConflictsCommand implements Runnable {
                 + "resolved keeping that site's copy; blank rows are left alone. Any bad row is reported by line "
                 + "number and nothing is applied."},
             footer = {"%nExample:", "  dovetail conflicts import hq review.csv"})
-    static final class ImportCmd implements Callable<Integer> {
-        @ParentCommand
-        ConflictsCommand parent;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "SITE")
-        String site;
+    static final class ImportCmd extends AtSite implements Callable<Integer> {
 
         @Parameters(index = "1", paramLabel = "FILE")
         java.nio.file.Path file;

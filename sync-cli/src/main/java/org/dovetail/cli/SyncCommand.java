@@ -67,6 +67,10 @@ final class SyncCommand implements Callable<Integer> {
             if (json) {
                 out.println(SyncJson.of(result));
             } else {
+                if (root.verbose()) {
+                    out.printf("run %s: %s <-> %s%s%n", result.runId(), result.siteA(), result.siteB(),
+                            result.dryRun() ? " (dry run)" : "");
+                }
                 print(out, result);
             }
             out.flush();
