@@ -38,6 +38,9 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
             message = de.getMessage();
         } else if (ex instanceof ParameterException pe) {
             return handleParseException(pe, new String[0]);
+        } else if (SqlErrors.sqlCause(ex).isPresent()) {
+            code = ExitCode.FAILED.code();
+            message = "database error: " + SqlErrors.describe(ex);
         } else {
             code = ExitCode.FAILED.code();
             message = "unexpected failure: " + SqlErrors.describe(ex);

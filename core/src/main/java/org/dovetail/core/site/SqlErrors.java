@@ -9,6 +9,10 @@ public final class SqlErrors {
 
     /** The first line of the message, without driver chatter; SQLSTATE appended when known. */
     public static String describe(Throwable e) {
+        java.util.Optional<SQLException> wrapped = sqlCause(e);
+        if (wrapped.isPresent() && wrapped.get() != e) {
+            return describe(wrapped.get());
+        }
         Throwable t = e;
         String message = t.getMessage();
         while ((message == null || message.isBlank()) && t.getCause() != null) {
@@ -23,5 +27,15 @@ public final class SqlErrors {
             line = line + " [" + sql.getSQLState() + "]";
         }
         return line;
+    }
+
+    /** The driver's exception behind a wrapper (jOOQ's DataAccessException, say), if any. */
+    public static java.util.Optional<SQLException> sqlCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return java.util.Optional.of(sql);
+            }
+        }
+        return java.util.Optional.empty();
     }
 }

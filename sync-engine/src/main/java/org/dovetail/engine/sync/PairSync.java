@@ -80,7 +80,7 @@ public final class PairSync {
                 finish(b, runId, result);
             }
             return result;
-        } catch (SQLException e) {
+        } catch (SQLException | org.jooq.exception.DataAccessException e) {
             throw DovetailException.failed("sync " + siteA.name() + " " + siteB.name() + " failed: "
                     + SqlErrors.describe(e), e);
         }
