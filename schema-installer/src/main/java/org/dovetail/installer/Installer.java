@@ -45,6 +45,8 @@ public final class Installer {
                 metadata.register(shape);
                 connection.commit();
                 long backfilled = new Backfill(connection, dialect).run(shape, identity.name());
+                execute(connection, dialect.afterBackfillSql(shape));
+                connection.commit();
                 results.add(new InstallResult.TableInstall(tables.get(i).toString(), already, backfilled));
             }
             return new InstallResult(site.name(), migrations, results, Duration.ofNanos(System.nanoTime() - start));

@@ -61,6 +61,11 @@ public interface Dialect {
     /** The statements that remove everything {@link #installSql} added, leaving the table as before. */
     List<String> uninstallSql(TableShape table);
 
+    /** Statements run after a table's backfill (statistics), outside any transaction. */
+    default List<String> afterBackfillSql(TableShape table) {
+        return List.of();
+    }
+
     /** An SQL expression for a new random origin id (a UUID as text). */
     String newOriginExpression();
 
