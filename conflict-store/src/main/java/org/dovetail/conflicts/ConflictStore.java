@@ -57,6 +57,11 @@ public final class ConflictStore {
         return true;
     }
 
+    /** Whether any conflict of the table is open here (when none is, no key needs holding). */
+    public boolean hasOpen(String tableName) {
+        return dsl.fetchExists(table, s("table_key").eq(tableName).and(s("status").eq(Conflict.OPEN)));
+    }
+
     /** Of the given keys (JSON form) of a table, those with an open conflict here, with that conflict. */
     public Map<String, Conflict> openFor(String tableName, Collection<String> keyJsons) {
         Map<String, Conflict> open = new HashMap<>();

@@ -30,6 +30,7 @@ final class Pass {
     private final String sourceKey;
     private final String targetKey;
     private long applied;
+    private boolean targetHasOpen;
 
     Pass(TableRun run, boolean sourceIsA) {
         this.run = run;
@@ -48,6 +49,8 @@ final class Pass {
         Watermark targetSent = new Marks(source.write, source.dialect).read(target.identity.id(), sourceKey);
         target.write.commit();
         source.write.commit();
+        targetHasOpen = new ConflictStore(target.write, target.dialect).hasOpen(run.pair.name());
+        target.write.commit();
         long settled = source.dialect.changeCapture().settledSeqBeforeRead(source.write);
         source.write.commit();
         String snapshot = source.dialect.changeCapture().snapshotOfReadTransaction(source.read);
@@ -119,7 +122,7 @@ final class Pass {
         List<RowKey> keys = batch.keys();
         Map<RowKey, RowState> current = lockCurrent(keys);
         ConflictStore targetConflicts = new ConflictStore(target.write, target.dialect);
-        Map<String, Conflict> held = targetConflicts.openFor(run.pair.name(),
+        Map<String, Conflict> held = !targetHasOpen ? Map.of() : targetConflicts.openFor(run.pair.name(),
                 keys.stream().map(RowKey::json).toList());
         Writes writes = new Writes(targetTable, source.name());
         long appliedHere = 0;

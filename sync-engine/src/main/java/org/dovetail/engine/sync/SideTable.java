@@ -245,8 +245,19 @@ final class SideTable {
         return row(key).in(binds);
     }
 
+    private final java.util.Map<String, String> rendered = new java.util.HashMap<>();
+
+    /** The statement for a purpose and batch size, rendered by jOOQ once per pass. */
+    private String cached(String purpose, int count, java.util.function.Supplier<String> render) {
+        return rendered.computeIfAbsent(purpose + "/" + count, k -> render.get());
+    }
+
     /** Locks and reads the live rows of {@code count} keys (bind them with {@link #bindKeys}). */
     String lockRows(int count) {
+        return cached("lockRows", count, () -> renderLockRows(count));
+    }
+
+    private String renderLockRows(int count) {
         List<SelectField<?>> select = new ArrayList<>(userColumns(false));
         select.addAll(bookkeepingSelect());
         return dsl.renderInlined(dsl.select(select).from(rows).where(keyIn(count)).forUpdate());
@@ -254,6 +265,10 @@ final class SideTable {
 
     /** Locks and reads the tombstones of {@code count} keys. */
     String lockTombs(int count) {
+        return cached("lockTombs", count, () -> renderLockTombs(count));
+    }
+
+    private String renderLockTombs(int count) {
         List<SelectField<?>> select = new ArrayList<>(userColumns(true));
         select.addAll(bookkeepingSelect());
         return dsl.renderInlined(dsl.select(select).from(tombs).where(keyIn(count)).forUpdate());
@@ -278,6 +293,10 @@ final class SideTable {
 
     /** INSERT of a received row: user values, then version, origin, site, change time, from. */
     String insertRow() {
+        return cached("insertRow", 0, this::renderInsertRow);
+    }
+
+    private String renderInsertRow() {
         List<Field<Object>> fields = new ArrayList<>(userColumns(false));
         fields.addAll(bookkeepingWritten());
         List<Field<Object>> values = new ArrayList<>();
@@ -288,6 +307,10 @@ final class SideTable {
 
     /** UPDATE of a received row: version, non-key values, origin, site, change time, from; then the key. */
     String updateRow() {
+        return cached("updateRow", 0, this::renderUpdateRow);
+    }
+
+    private String renderUpdateRow() {
         java.util.Map<Field<?>, Field<?>> set = new java.util.LinkedHashMap<>();
         set.put(col(bk.version()), param());
         for (ColumnPair c : pair.columns()) {
@@ -303,11 +326,19 @@ final class SideTable {
     }
 
     String deleteRow() {
+        return cached("deleteRow", 0, this::renderDeleteRow);
+    }
+
+    private String renderDeleteRow() {
         return dsl.renderInlined(dsl.deleteFrom(rows).where(keyEquals()));
     }
 
     /** INSERT of a received tombstone: key, version, origin, site, change time, from; seq and txid here. */
     String insertTomb() {
+        return cached("insertTomb", 0, this::renderInsertTomb);
+    }
+
+    private String renderInsertTomb() {
         List<Field<Object>> fields = new ArrayList<>(userColumns(true));
         fields.addAll(bookkeepingWritten());
         fields.add(col(bk.seq()));
@@ -324,6 +355,10 @@ final class SideTable {
 
     /** UPDATE of a tombstone with received bookkeeping: version, origin, site, change time, from, then key. */
     String updateTomb() {
+        return cached("updateTomb", 0, this::renderUpdateTomb);
+    }
+
+    private String renderUpdateTomb() {
         java.util.Map<Field<?>, Field<?>> set = new java.util.LinkedHashMap<>();
         for (Field<Object> f : bookkeepingWritten()) {
             set.put(f, param());
