@@ -52,7 +52,7 @@ public final class ConflictCsv {
      */
     public static List<Decision> read(Reader in, String fileName) {
         CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
-                .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).build();
+                .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(false).build();
         try (CSVParser parser = CSVParser.parse(withoutByteOrderMark(in), format)) {
             List<String> header = parser.getHeaderNames();
             Set<String> names = new HashSet<>();
@@ -70,6 +70,10 @@ public final class ConflictCsv {
             Set<String> seen = new HashSet<>();
             long line = parser.getCurrentLineNumber() + 1;
             for (CSVRecord record : parser) {
+                if (record.size() == 1 && record.get(0).isBlank()) {
+                    line = parser.getCurrentLineNumber() + 1;
+                    continue;
+                }
                 if (!record.isConsistent()) {
                     throw DovetailException.usage(fileName + " line " + line + ": expected " + header.size()
                             + " fields, found " + record.size());

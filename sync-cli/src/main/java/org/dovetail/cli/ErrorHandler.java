@@ -54,6 +54,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     }
 
     private static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+        return message == null ? "" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip()
+                .replaceFirst("^(?i)error:\\s*", "");
     }
 }

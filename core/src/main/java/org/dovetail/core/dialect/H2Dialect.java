@@ -167,4 +167,10 @@ public final class H2Dialect implements Dialect {
     }
 
     private static final org.dovetail.core.capture.ChangeCapture CAPTURE = new H2ChangeCapture();
+
+    /** A mistyped file path must not create an empty database: only existing ones are opened. */
+    @Override
+    public java.util.Map<String, String> connectionProperties() {
+        return java.util.Map.of("IFEXISTS", "TRUE");
+    }
 }

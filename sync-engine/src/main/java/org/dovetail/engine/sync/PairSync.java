@@ -151,9 +151,19 @@ public final class PairSync {
             rollbackQuietly(a, b);
             return new TableOutcome(name, 0, 0, 0, 0, e.getMessage());
         } catch (SQLException | RuntimeException e) {
+            if (connectionLost(e)) {
+                throw DovetailException.failed("sync " + siteA.name() + " " + siteB.name() + " failed: "
+                        + SqlErrors.describe(e), e);
+            }
             rollbackQuietly(a, b);
             return new TableOutcome(name, 0, 0, 0, 0, "table " + name + ": " + SqlErrors.describe(e));
         }
+    }
+
+    /** A lost connection ends the run: the other tables could not sync either, and its cause is the message. */
+    private static boolean connectionLost(Throwable e) {
+        String state = SqlErrors.sqlCause(e).map(SQLException::getSQLState).orElse("");
+        return state != null && (state.startsWith("08") || state.startsWith("57P0"));
     }
 
     private static TableShape shape(SiteSession s, TableConfig table) throws SQLException {

@@ -31,6 +31,8 @@ final class Pass {
     private final String targetKey;
     private long applied;
     private boolean targetHasOpen;
+    /** The target had no rows and no tombstones when the pass began: nothing to look up or lock. */
+    private boolean targetWasEmpty;
 
     Pass(TableRun run, boolean sourceIsA) {
         this.run = run;
@@ -50,6 +52,7 @@ final class Pass {
         target.write.commit();
         source.write.commit();
         targetHasOpen = new ConflictStore(target.write, target.dialect).hasOpen(run.pair.name());
+        targetWasEmpty = isEmpty();
         target.write.commit();
         long settled = source.dialect.changeCapture().settledSeqBeforeRead(source.write);
         source.write.commit();
@@ -111,6 +114,8 @@ final class Pass {
                 target.write.rollback();
                 boolean raced = "23505".equals(e.getSQLState()) || "40001".equals(e.getSQLState())
                         || "40P01".equals(e.getSQLState());
+                // an application inserted a key meanwhile: from now on look rows up and lock them
+                targetWasEmpty = false;
                 if (!raced || attempt >= RETRIES) {
                     throw e;
                 }
@@ -120,7 +125,7 @@ final class Pass {
 
     private long apply(Batch batch) throws SQLException {
         List<RowKey> keys = batch.keys();
-        Map<RowKey, RowState> current = lockCurrent(keys);
+        Map<RowKey, RowState> current = targetWasEmpty ? Map.of() : lockCurrent(keys);
         ConflictStore targetConflicts = new ConflictStore(target.write, target.dialect);
         Map<String, Conflict> held = !targetHasOpen ? Map.of() : targetConflicts.openFor(run.pair.name(),
                 keys.stream().map(RowKey::json).toList());
@@ -159,6 +164,15 @@ final class Pass {
         finishTarget();
         applied += appliedHere;
         return top;
+    }
+
+    private boolean isEmpty() throws SQLException {
+        try (PreparedStatement ps = target.write.prepareStatement(targetTable.anyRowOrTombstone());
+             ResultSet rs = ps.executeQuery()) {
+            boolean empty = !rs.next();
+            target.write.commit();
+            return empty;
+        }
     }
 
     private Map<RowKey, RowState> lockCurrent(List<RowKey> keys) throws SQLException {

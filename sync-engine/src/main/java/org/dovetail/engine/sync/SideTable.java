@@ -196,6 +196,11 @@ final class SideTable {
                 dsl.selectCount().from(rows).where(c).asField().plus(dsl.selectCount().from(tombs).where(c).asField())));
     }
 
+    /** One row, if the table or its tombstones hold any. */
+    String anyRowOrTombstone() {
+        return dsl.renderInlined(dsl.selectOne().from(rows).unionAll(dsl.selectOne().from(tombs)).limit(1));
+    }
+
     /** Exact row count. */
     String countRows() {
         return dsl.renderInlined(dsl.selectCount().from(rows));
