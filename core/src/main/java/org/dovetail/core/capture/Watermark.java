@@ -23,6 +23,18 @@ public record Watermark(long seq, String snapshot) {
         return Arrays.stream(parts[2].split(",")).mapToLong(Long::parseLong).toArray();
     }
 
+    /**
+     * The snapshot's xmax: transactions numbered from here on were still running (or not yet
+     * begun) when it was taken, and are not listed among the in-flight ones; empty without a snapshot.
+     */
+    public java.util.OptionalLong notYetCompleted() {
+        if (snapshot == null || snapshot.isBlank()) {
+            return java.util.OptionalLong.empty();
+        }
+        String[] parts = snapshot.split(":", -1);
+        return parts.length < 2 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(Long.parseLong(parts[1]));
+    }
+
     /** Whether a row version with this seq and writing transaction has already been received. */
     public boolean covers(long rowSeq, Long rowTxid) {
         if (rowSeq > seq) {
@@ -32,6 +44,9 @@ public record Watermark(long seq, String snapshot) {
             return true;
         }
         long txid = rowTxid;
+        if (notYetCompleted().isPresent() && txid >= notYetCompleted().getAsLong()) {
+            return false;
+        }
         return Arrays.stream(inFlight()).noneMatch(x -> x == txid);
     }
 

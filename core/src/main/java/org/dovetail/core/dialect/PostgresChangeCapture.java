@@ -34,11 +34,15 @@ final class PostgresChangeCapture implements ChangeCapture {
     @Override
     public Condition changedSince(Watermark w, Field<Long> seq, Field<Long> txid) {
         long[] inFlight = w.inFlight();
-        Condition newer = seq.gt(w.seq());
-        if (inFlight.length == 0) {
-            return newer;
+        Condition changed = seq.gt(w.seq());
+        if (w.notYetCompleted().isPresent()) {
+            // a transaction numbered at or above xmax may have been running, unlisted, when the mark was read
+            changed = changed.or(txid.ge(w.notYetCompleted().getAsLong()));
         }
-        return newer.or(txid.in(Arrays.stream(inFlight).boxed().toList()));
+        if (inFlight.length > 0) {
+            changed = changed.or(txid.in(Arrays.stream(inFlight).boxed().toList()));
+        }
+        return changed;
     }
 
     @Override

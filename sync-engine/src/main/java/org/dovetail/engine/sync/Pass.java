@@ -142,9 +142,12 @@ final class Pass {
             boolean changedThere = there != null && !batch.targetSent.covers(there.seq(), there.txid())
                     && !source.name().equals(there.from());
             if (!changedThere) {
-                if (there == null ? !change.dead() : !change.sameVersion(there)) {
+                if (there == null || !change.sameVersion(there)) {
                     writes.add(change, there);
-                    appliedHere++;
+                    if (there != null || !change.dead()) {
+                        // a tombstone kept for a key never seen here is history, not a change users see
+                        appliedHere++;
+                    }
                 }
             } else if (change.sameContent(there)) {
                 if (!change.sameVersion(there) && run.metadataWinner(change, there, sourceIsA)) {

@@ -39,6 +39,10 @@ final class Writes {
             tombInserts.add(change);
         } else if (there != null) {
             tombUpdates.add(change);
+        } else {
+            // the key was never here: keep its tombstone, so a concurrent insert elsewhere still meets the
+            // delete (a conflict) and a later re-insert continues the key's history
+            tombInserts.add(change);
         }
     }
 

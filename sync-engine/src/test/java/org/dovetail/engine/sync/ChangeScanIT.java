@@ -43,8 +43,11 @@ class ChangeScanIT {
                 String steady = explain(c, table.changesSince(new Watermark(max - 10, null), "b"));
                 assertThat(steady).contains("items_dv_seq_idx").contains("dv_tomb_items_dv_seq_idx")
                         .doesNotContain("Seq Scan");
-                String inFlight = explain(c, table.changesSince(new Watermark(max - 10, "100:110:101,105"), "b"));
-                assertThat(inFlight).contains("items_dv_txid_idx").doesNotContain("Seq Scan");
+                long now = sites.count("a", "SELECT txid_current()");
+                String snapshot = (now - 5) + ":" + (now + 1) + ":" + (now - 4) + "," + (now - 2);
+                String inFlight = explain(c, table.changesSince(new Watermark(max - 10, snapshot), "b"));
+                // the 5,000-row tombstone table may be scanned whole: cheaper than three bitmap index scans
+                assertThat(inFlight).contains("items_dv_txid_idx").doesNotContain("Seq Scan on items");
             }
         }
     }
