@@ -33,15 +33,15 @@ class CrashIT {
     void killedSyncsLeaveBothSitesConsistentAndTheNextRunFinishes() throws Exception {
         try (TestSites sites = new TestSites(pg).site("a", Kind.PG, ITEMS).site("b", Kind.PG, ITEMS)) {
             Path config = sites.config("tables: [items]");
-            assertThat(run(config, "install", "a").waitFor()).isZero();
-            assertThat(run(config, "install", "b").waitFor()).isZero();
-            fill(sites, "a", 0, ROWS, "a");
-            fill(sites, "b", ROWS, ROWS / 4, "b");
-            fill(sites, "b", 0, CONFLICTS, "b-conflict");
+            assertThat(JarRuns.start(config, "install", "a").waitFor()).isZero();
+            assertThat(JarRuns.start(config, "install", "b").waitFor()).isZero();
+            JarRuns.fill(sites, "a", 0, ROWS, "a");
+            JarRuns.fill(sites, "b", ROWS, ROWS / 4, "b");
+            JarRuns.fill(sites, "b", 0, CONFLICTS, "b-conflict");
             Random random = new Random(42);
             List<Long> killedAfterMillis = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                Process p = run(config, "sync", "a", "b");
+                Process p = JarRuns.start(config, "sync", "a", "b");
                 long wait = 300 + random.nextInt(2500);
                 if (!p.waitFor(wait, TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly().waitFor();
@@ -49,10 +49,10 @@ class CrashIT {
                 }
             }
             assertThat(killedAfterMillis).as("at least some runs were killed mid-way").isNotEmpty();
-            Process last = run(config, "sync", "a", "b");
+            Process last = JarRuns.start(config, "sync", "a", "b");
             assertThat(last.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(last.exitValue()).as("done, conflicts recorded in this run or earlier").isIn(0, 3);
-            Process again = run(config, "sync", "a", "b", "--json");
+            Process again = JarRuns.start(config, "sync", "a", "b", "--json");
             assertThat(again.waitFor(120, TimeUnit.SECONDS)).isTrue();
             String summary = new String(again.getInputStream().readAllBytes());
             assertThat(summary).contains("\"pushed\":0,\"pulled\":0,\"conflicts\":0,\"open_conflicts\":0");
@@ -63,32 +63,9 @@ class CrashIT {
             String conflicts = "SELECT conflict_id, table_key, key_text, kind FROM dovetail.conflict ORDER BY 1";
             assertThat(sites.rows("a", conflicts)).isEqualTo(sites.rows("b", conflicts)).hasSize(CONFLICTS);
             assertThat(sites.count("a", "SELECT count(DISTINCT key_text) FROM dovetail.conflict")).isEqualTo(CONFLICTS);
-            Process verify = run(config, "verify", "a", "b");
+            Process verify = JarRuns.start(config, "verify", "a", "b");
             assertThat(verify.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(verify.exitValue()).isZero();
         }
-    }
-
-    private static void fill(TestSites sites, String site, int from, int count, String name) throws Exception {
-        try (Connection c = sites.connect(site);
-             PreparedStatement ps = c.prepareStatement("INSERT INTO items VALUES (?, ?, ?)")) {
-            c.setAutoCommit(false);
-            for (int i = from; i < from + count; i++) {
-                ps.setLong(1, i);
-                ps.setString(2, name + " " + i);
-                ps.setInt(3, i % 100);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-            c.commit();
-        }
-    }
-
-    private static Process run(Path config, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
-                new File("target/dovetail.jar").getAbsolutePath(), "--config", config.toString()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 }

@@ -28,8 +28,8 @@ class FaultIT {
     void terminatedSessionsFailTheRunCleanlyAndTheNextRunFinishes() throws Exception {
         try (TestSites sites = new TestSites(pg).site("a", Kind.PG, ITEMS).site("b", Kind.PG, ITEMS)) {
             Path config = sites.config("tables: [items]");
-            assertThat(run(config, "install", "a").waitFor()).isZero();
-            assertThat(run(config, "install", "b").waitFor()).isZero();
+            assertThat(JarRuns.start(config, "install", "a").waitFor()).isZero();
+            assertThat(JarRuns.start(config, "install", "b").waitFor()).isZero();
             try (Connection c = sites.connect("a");
                  PreparedStatement ps = c.prepareStatement("INSERT INTO items VALUES (?, ?, ?)")) {
                 c.setAutoCommit(false);
@@ -42,7 +42,7 @@ class FaultIT {
                 ps.executeBatch();
                 c.commit();
             }
-            Process sync = run(config, "sync", "a", "b");
+            Process sync = JarRuns.start(config, "sync", "a", "b");
             for (int i = 0; i < 400 && sites.count("b",
                     "SELECT count(*) FROM dovetail.sync_run WHERE outcome = 'running'") == 0; i++) {
                 Thread.sleep(25);
@@ -64,7 +64,7 @@ class FaultIT {
             assertThat(err.lines().toList()).hasSize(1);
             assertThat(err).startsWith("error: sync a b failed: ")
                     .containsAnyOf("terminating connection", "connection has been closed").doesNotContain("SQL [");
-            Process again = run(config, "sync", "a", "b");
+            Process again = JarRuns.start(config, "sync", "a", "b");
             assertThat(again.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(again.exitValue()).isZero();
             String all = "SELECT id, name, qty, dv_version, dv_origin FROM items ORDER BY id";
@@ -75,13 +75,5 @@ class FaultIT {
     private static String dbName(TestSites sites, String site) {
         String url = sites.url(site);
         return url.substring(url.lastIndexOf('/') + 1);
-    }
-
-    private static Process run(Path config, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                new File("target/dovetail.jar").getAbsolutePath(), "--config", config.toString()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).start();
     }
 }

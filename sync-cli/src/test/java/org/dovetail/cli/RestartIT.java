@@ -48,8 +48,8 @@ class RestartIT {
                 CliRun install = CliRun.of("install", site, "--config", config.toString());
                 assertThat(install.exitCode()).as("install %s: %s", site, install.err()).isZero();
             }
-            fill(sites, "a", 0, ROWS_A, "a");
-            fill(sites, "b", ROWS_A, ROWS_B, "b");
+            JarRuns.fill(sites, "a", 0, ROWS_A, "a");
+            JarRuns.fill(sites, "b", ROWS_A, ROWS_B, "b");
             Map<String, String> env = new HashMap<>(System.getenv());
             env.remove("DOVETAIL_CONFIG");
 
@@ -143,21 +143,6 @@ class RestartIT {
             c.close();
         } catch (SQLException ignored) {
             // the restart ended this session
-        }
-    }
-
-    private static void fill(TestSites sites, String site, int from, int count, String name) throws Exception {
-        try (Connection c = sites.connect(site);
-             PreparedStatement ps = c.prepareStatement("INSERT INTO items VALUES (?, ?, ?)")) {
-            c.setAutoCommit(false);
-            for (int i = from; i < from + count; i++) {
-                ps.setLong(1, i);
-                ps.setString(2, name + " " + i);
-                ps.setInt(3, i % 100);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-            c.commit();
         }
     }
 }

@@ -26,8 +26,4 @@ public record TableShape(String schema, String name, List<Column> columns, List<
     public List<Column> keyColumns() {
         return primaryKey.stream().map(k -> column(k).orElseThrow()).toList();
     }
-
-    public List<Column> nonKeyColumns() {
-        return columns.stream().filter(c -> !primaryKey.contains(c.name())).toList();
-    }
 }

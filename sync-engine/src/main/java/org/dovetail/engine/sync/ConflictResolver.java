@@ -40,7 +40,7 @@ public final class ConflictResolver {
     }
 
     /** What resolving one conflict did. */
-    public record Outcome(String id, String kept, boolean rowWritten, String skippedBecause) {
+    public record Outcome(String id, String kept, String skippedBecause) {
     }
 
     /** Resolves conflicts (by id) keeping one site's copy, all in one transaction. */
@@ -69,7 +69,7 @@ public final class ConflictResolver {
                             + c.siteB() + "; --keep must name one of them");
                 }
                 if (Conflict.RESOLVED.equals(c.status())) {
-                    outcomes.add(new Outcome(id, c.kept(), false, "already resolved (kept " + c.kept() + ")"));
+                    outcomes.add(new Outcome(id, c.kept(), "already resolved (kept " + c.kept() + ")"));
                     continue;
                 }
                 Optional<String> stale = resolveOne(s, store, c, keep, user);
@@ -77,7 +77,7 @@ public final class ConflictResolver {
                     s.write.rollback();
                     throw DovetailException.usage(stale.get());
                 }
-                outcomes.add(new Outcome(id, keep, stale.isEmpty(), stale.orElse(null)));
+                outcomes.add(new Outcome(id, keep, stale.orElse(null)));
             }
             s.write.commit();
             return outcomes;

@@ -1,7 +1,6 @@
 package org.dovetail.engine.sync;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.stream.Collectors;
 import org.dovetail.core.row.Values;
 
@@ -46,10 +45,6 @@ record RowKey(Object[] parts) {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
-
-    List<Object> list() {
-        return Arrays.asList(parts);
-    }
 
     @Override
     public String toString() {
