@@ -65,9 +65,14 @@ class ValuesIT {
                         new byte[0], LocalDate.of(1, 1, 1), LocalDateTime.of(1970, 1, 1, 0, 0),
                         OffsetDateTime.parse("1969-07-20T20:17:40Z"), UUID.randomUUID(), "[]", "");
                 insert(c, 2, "nulls", null, null, null, null, null, null, null, null, null, null, null, null);
+                // the separators and escapes of PostgreSQL's COPY text format, inside values
+                insert(c, 3, "tab\tkey", "tab\there\nnew\r\nline \\ and \\N", "\\x41", BigDecimal.ZERO, 1e308,
+                        true, new byte[] {0x5c, 0x09, 0x0a}, LocalDate.of(9999, 12, 31),
+                        LocalDateTime.of(2000, 1, 1, 0, 0, 0, 1000), OffsetDateTime.parse("2100-01-01T00:00:00.000001Z"),
+                        UUID.randomUUID(), "{\"k\":\"a\\tb\\\\c\"}", "\\.\n\\.");
             }
             d.sync(SyncOptions.both("a", "b"));
-            assertThat(read(sites, "b")).isEqualTo(read(sites, "a")).hasSize(3);
+            assertThat(read(sites, "b")).isEqualTo(read(sites, "a")).hasSize(4);
             assertThat(read(sites, "b").get(0)).contains("12345678901234.123456/scale 6", "0001ff7f", "2024-06-01T10:00:00.500Z");
             assertThat(read(sites, "b").get(1)).contains("-1.100000/scale 6", "'𝄞 clef, 😀 and ünïcødé'");
 
@@ -75,6 +80,16 @@ class ValuesIT {
             d.sync(SyncOptions.both("a", "b"));
             assertThat(read(sites, "a")).isEqualTo(read(sites, "b"));
             assertThat(read(sites, "a").get(0)).contains("'changed at b'");
+
+            // years the COPY text format cannot spell as ISO dates travel by bound statements
+            try (Connection c = sites.connect("a")) {
+                insert(c, 4, "far", "far", null, null, null, null, null, LocalDate.of(10000, 1, 1),
+                        LocalDateTime.of(12345, 6, 7, 8, 9), OffsetDateTime.parse("+10000-01-01T00:00:00Z"),
+                        null, null, null);
+            }
+            d.sync(SyncOptions.both("a", "b"));
+            assertThat(read(sites, "b")).isEqualTo(read(sites, "a")).hasSize(5);
+            assertThat(read(sites, "b").get(4)).contains("+10000-01-01", "+12345-06-07T08:09");
             assertThat(new Verify(d).identical()).isTrue();
         }
     }

@@ -111,6 +111,19 @@ public interface Dialect {
         return text;
     }
 
+    /** The database's bulk load path, when it has one worth using over batched statements. */
+    default Optional<BulkCopy> bulkCopy() {
+        return Optional.empty();
+    }
+
+    /**
+     * The SQL array element type that carries keys of the kind in one parameter
+     * ({@code key = ANY(?)}); empty when keys are bound one by one.
+     */
+    default Optional<String> keyArrayType(org.dovetail.core.row.ValueKind kind) {
+        return Optional.empty();
+    }
+
     /**
      * Turns "applying" mode on or off for the connection's current transaction: the
      * triggers then keep the incoming version, origin, site and change time.

@@ -104,6 +104,23 @@ public final class PostgresDialect implements Dialect {
         };
     }
 
+    private static final BulkCopy COPY = new PostgresCopy();
+
+    @Override
+    public Optional<BulkCopy> bulkCopy() {
+        return Optional.of(COPY);
+    }
+
+    @Override
+    public Optional<String> keyArrayType(org.dovetail.core.row.ValueKind kind) {
+        return switch (kind) {
+            case INTEGER -> Optional.of("int8");
+            case TEXT -> Optional.of("text");
+            case UUID -> Optional.of("uuid");
+            default -> Optional.empty();
+        };
+    }
+
     @Override
     public org.jooq.Field<?> binaryOrder(org.jooq.Field<?> text) {
         return org.jooq.impl.DSL.field("{0} COLLATE \"C\"", Object.class, text);

@@ -153,7 +153,7 @@ public final class ConflictResolver {
     private static RowState lock(SiteSession s, SideTable table, RowKey key) throws SQLException {
         for (boolean tombs : new boolean[] {false, true}) {
             try (PreparedStatement ps = s.write.prepareStatement(tombs ? table.lockTombs(1) : table.lockRows(1))) {
-                table.bindKeys(ps, List.of(key));
+                table.bindKeys(ps, List.of(key), s.write);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         return table.read(rs, false, tombs);

@@ -17,7 +17,9 @@ import org.dovetail.conflicts.ConflictStore;
  * rows, conflict records and the target's new watermark commit in one transaction.
  */
 final class Pass {
-    private static final int BATCH_ROWS = 2000;
+    private static final int BATCH_ROWS = 10_000;
+    /** Keys bound one by one stay under PostgreSQL's 32,767 parameters per statement. */
+    private static final int BOUND_KEY_PARTS = 30_000;
     private static final long BATCH_BYTES = 16L << 20;
     private static final int RETRIES = 3;
 
@@ -29,6 +31,9 @@ final class Pass {
     private final SideTable targetTable;
     private final String sourceKey;
     private final String targetKey;
+    private final int batchRows;
+    /** The target's set-based writes, when its database has a bulk load path. */
+    private final StageSql stage;
     private long applied;
     private boolean targetHasOpen;
     /** The target had no rows and no tombstones when the pass began: nothing to look up or lock. */
@@ -43,6 +48,9 @@ final class Pass {
         this.targetTable = new SideTable(run.pair, !sourceIsA, target.dialect, target.dsl(target.write));
         this.sourceKey = run.pair.shape(sourceIsA).key();
         this.targetKey = run.pair.shape(!sourceIsA).key();
+        this.stage = target.dialect.bulkCopy().isPresent() ? new StageSql(targetTable) : null;
+        this.batchRows = targetTable.keysAsArray() ? BATCH_ROWS
+                : Math.min(BATCH_ROWS, BOUND_KEY_PARTS / run.pair.keyCount());
     }
 
     /** Runs the pass; returns how many rows were applied at the target. */
@@ -53,27 +61,21 @@ final class Pass {
         source.write.commit();
         targetHasOpen = new ConflictStore(target.write, target.dialect).hasOpen(run.pair.name());
         targetWasEmpty = isEmpty();
+        if (stage != null) {
+            try (java.sql.Statement s = target.write.createStatement()) {
+                s.execute(stage.drop());
+            }
+        }
         target.write.commit();
         long settled = source.dialect.changeCapture().settledSeqBeforeRead(source.write);
         source.write.commit();
         String snapshot = source.dialect.changeCapture().snapshotOfReadTransaction(source.read);
-        Batch batch = new Batch(snapshot, settled, targetSent);
         long highest = received.seq();
-        try (PreparedStatement ps = source.read.prepareStatement(sourceTable.changesSince(received, target.name()))) {
-            ps.setFetchSize(BATCH_ROWS);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    RowState change = sourceTable.read(rs, true, false);
-                    batch.add(change);
-                    if (batch.full()) {
-                        highest = Math.max(highest, flush(batch));
-                        batch = new Batch(snapshot, settled, targetSent);
-                    }
-                }
+        try (ChangeReader reader = new ChangeReader(source.read, sourceTable.changesSince(received, target.name()),
+                sourceTable, batchRows, BATCH_BYTES)) {
+            for (List<RowState> changes = reader.next(); changes != null; changes = reader.next()) {
+                highest = Math.max(highest, flush(new Batch(snapshot, settled, targetSent, changes)));
             }
-        }
-        if (!batch.changes.isEmpty()) {
-            highest = Math.max(highest, flush(batch));
         }
         long done = highest;
         try (PreparedStatement ps = source.read.prepareStatement(sourceTable.maxSeq());
@@ -129,12 +131,14 @@ final class Pass {
         ConflictStore targetConflicts = new ConflictStore(target.write, target.dialect);
         Map<String, Conflict> held = !targetHasOpen ? Map.of() : targetConflicts.openFor(run.pair.name(),
                 keys.stream().map(RowKey::json).toList());
-        Writes writes = new Writes(targetTable, source.name());
+        BatchWrites writes = stage != null
+                ? new CopyWrites(targetTable, stage, target.dialect.bulkCopy().orElseThrow(), source.name())
+                : new Writes(targetTable, source.name());
         long appliedHere = 0;
         for (RowState change : batch.changes) {
             RowKey key = change.key(run.pair.keyCount());
             RowState there = current.get(key);
-            Conflict open = held.get(key.json());
+            Conflict open = held.isEmpty() ? null : held.get(key.json());
             if (open != null && !run.resolvedElsewhere(open.id())) {
                 run.hold(open, change, sourceIsA, targetConflicts);
                 continue;
@@ -183,7 +187,7 @@ final class Pass {
         for (boolean tombs : new boolean[] {false, true}) {
             String sql = tombs ? targetTable.lockTombs(keys.size()) : targetTable.lockRows(keys.size());
             try (PreparedStatement ps = target.write.prepareStatement(sql)) {
-                targetTable.bindKeys(ps, keys);
+                targetTable.bindKeys(ps, keys, target.write);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         RowState state = targetTable.read(rs, false, tombs);
@@ -195,29 +199,20 @@ final class Pass {
         return current;
     }
 
-    /** Changes read from the source, waiting to be applied together. */
+    /** Changes read from the source, applied together. */
     private final class Batch {
         final String snapshot;
         final long settled;
         final Watermark targetSent;
-        final List<RowState> changes = new ArrayList<>();
-        long maxSeq;
-        long bytes;
+        final List<RowState> changes;
+        final long maxSeq;
 
-        Batch(String snapshot, long settled, Watermark targetSent) {
+        Batch(String snapshot, long settled, Watermark targetSent, List<RowState> changes) {
             this.snapshot = snapshot;
             this.settled = settled;
             this.targetSent = targetSent;
-        }
-
-        void add(RowState change) {
-            changes.add(change);
-            maxSeq = Math.max(maxSeq, change.seq());
-            bytes += RowSize.estimate(change);
-        }
-
-        boolean full() {
-            return changes.size() >= BATCH_ROWS || bytes >= BATCH_BYTES;
+            this.changes = changes;
+            this.maxSeq = changes.stream().mapToLong(RowState::seq).max().orElse(0);
         }
 
         List<RowKey> keys() {

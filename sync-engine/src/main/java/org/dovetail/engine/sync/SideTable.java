@@ -59,6 +59,26 @@ final class SideTable {
         return pair;
     }
 
+    boolean sideA() {
+        return sideA;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    DSLContext dsl() {
+        return dsl;
+    }
+
+    Table<Record> rowsTable() {
+        return rows;
+    }
+
+    Table<Record> tombsTable() {
+        return tombs;
+    }
+
     private Field<Object> col(String name) {
         return field(name(name));
     }
@@ -235,8 +255,17 @@ final class SideTable {
         return new RowState(values, dead, version, origin, site, changedAt, seq, from, rs.wasNull() ? null : txid);
     }
 
+    /** Whether a batch's keys are bound as one array ({@code key = ANY(?)}) rather than one by one. */
+    boolean keysAsArray() {
+        return pair.keyCount() == 1 && dialect.keyArrayType(pair.columns().get(0).kind()).isPresent();
+    }
+
     private Condition keyIn(int count) {
         List<Field<Object>> key = userColumns(true);
+        if (keysAsArray()) {
+            String type = dialect.keyArrayType(pair.columns().get(0).kind()).orElseThrow();
+            return DSL.condition("{0} = ANY(CAST({1} AS " + type + "[]))", key.get(0), param());
+        }
         List<org.jooq.RowN> binds = new ArrayList<>();
         for (int r = 0; r < count; r++) {
             List<Field<Object>> one = new ArrayList<>();
@@ -259,7 +288,7 @@ final class SideTable {
 
     /** Locks and reads the live rows of {@code count} keys (bind them with {@link #bindKeys}). */
     String lockRows(int count) {
-        return cached("lockRows", count, () -> renderLockRows(count));
+        return cached("lockRows", keysAsArray() ? 0 : count, () -> renderLockRows(count));
     }
 
     private String renderLockRows(int count) {
@@ -270,7 +299,7 @@ final class SideTable {
 
     /** Locks and reads the tombstones of {@code count} keys. */
     String lockTombs(int count) {
-        return cached("lockTombs", count, () -> renderLockTombs(count));
+        return cached("lockTombs", keysAsArray() ? 0 : count, () -> renderLockTombs(count));
     }
 
     private String renderLockTombs(int count) {
@@ -279,7 +308,13 @@ final class SideTable {
         return dsl.renderInlined(dsl.select(select).from(tombs).where(keyIn(count)).forUpdate());
     }
 
-    void bindKeys(PreparedStatement ps, List<RowKey> keys) throws SQLException {
+    void bindKeys(PreparedStatement ps, List<RowKey> keys, java.sql.Connection connection) throws SQLException {
+        if (keysAsArray()) {
+            Object[] parts = keys.stream().map(k -> k.parts()[0]).toArray();
+            String type = dialect.keyArrayType(pair.columns().get(0).kind()).orElseThrow();
+            ps.setArray(1, connection.createArrayOf(type, parts));
+            return;
+        }
         int p = 1;
         for (RowKey key : keys) {
             for (int k = 0; k < pair.keyCount(); k++) {
@@ -328,6 +363,10 @@ final class SideTable {
         set.put(col(bk.changedAt()), param());
         set.put(col(bk.from()), param());
         return dsl.renderInlined(dsl.update(rows).set(set).where(keyEquals()));
+    }
+
+    String deleteTomb() {
+        return cached("deleteTomb", 0, () -> dsl.renderInlined(dsl.deleteFrom(tombs).where(keyEquals())));
     }
 
     String deleteRow() {

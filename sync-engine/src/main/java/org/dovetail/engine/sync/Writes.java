@@ -10,15 +10,18 @@ import org.dovetail.core.row.Values;
 
 /**
  * The writes of one batch at the target, grouped by statement and sent with JDBC
- * batching: deletes first, then tombstones, then inserts and updates.
+ * batching: deletes first, then tombstones, then inserts and updates. Writing is done in
+ * applying mode, so the triggers keep the received bookkeeping and only number the change.
  */
-final class Writes {
+final class Writes implements BatchWrites {
     private final SideTable table;
     private final String from;
     private final List<RowState> deletes = new ArrayList<>();
     private final List<RowState> tombInserts = new ArrayList<>();
     private final List<RowState> tombUpdates = new ArrayList<>();
     private final List<RowState> inserts = new ArrayList<>();
+    /** Keys inserted again after a delete: their tombstones go. */
+    private final List<RowState> tombDeletes = new ArrayList<>();
     private final List<RowState> updates = new ArrayList<>();
 
     /**
@@ -30,10 +33,13 @@ final class Writes {
         this.from = from;
     }
 
-    /** Makes the target's state of the key equal to {@code change}; {@code there} is its current state. */
-    void add(RowState change, RowState there) {
+    @Override
+    public void add(RowState change, RowState there) {
         if (!change.dead()) {
             (there == null || there.dead() ? inserts : updates).add(change);
+            if (there != null && there.dead()) {
+                tombDeletes.add(change);
+            }
         } else if (there != null && !there.dead()) {
             deletes.add(change);
             tombInserts.add(change);
@@ -46,8 +52,10 @@ final class Writes {
         }
     }
 
-    void execute(Connection c) throws SQLException {
+    @Override
+    public void execute(Connection c) throws SQLException {
         run(c, table.deleteRow(), deletes, (ps, r) -> keys(ps, 1, r));
+        run(c, table.deleteTomb(), tombDeletes, (ps, r) -> keys(ps, 1, r));
         run(c, table.insertTomb(), tombInserts, (ps, r) -> bookkeeping(ps, keys(ps, 1, r), r));
         run(c, table.updateTomb(), tombUpdates, (ps, r) -> keys(ps, bookkeeping(ps, 1, r), r));
         run(c, table.insertRow(), inserts, (ps, r) -> bookkeeping(ps, values(ps, 1, r, true), r));

@@ -1,0 +1,135 @@
+package org.dovetail.engine.sync;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.dovetail.core.dialect.BulkCopy;
+import org.dovetail.engine.sync.StageSql.Op;
+
+/**
+ * The writes of one batch through the database's bulk load: rows new to the target are
+ * copied straight into its table; every other change is copied into a staging table and
+ * applied by one set-based statement per kind of change. Each statement must touch exactly
+ * the rows the batch expects, else the batch fails as a serialization failure and is tried
+ * again with every key looked up and locked. A batch with a value the copy format cannot
+ * spell is written with bound statements instead ({@link Writes}).
+ */
+final class CopyWrites implements BatchWrites {
+    private final SideTable table;
+    private final StageSql stage;
+    private final BulkCopy copy;
+    private final String from;
+    private final Writes fallback;
+    private final List<RowState> inserts = new ArrayList<>();
+    private final List<RowState> staged = new ArrayList<>();
+    private final List<Op> ops = new ArrayList<>();
+    private final Map<Op, Integer> counts = new EnumMap<>(Op.class);
+
+    CopyWrites(SideTable table, StageSql stage, BulkCopy copy, String from) {
+        this.table = table;
+        this.stage = stage;
+        this.copy = copy;
+        this.from = from;
+        this.fallback = new Writes(table, from);
+    }
+
+    @Override
+    public void add(RowState change, RowState there) {
+        fallback.add(change, there);
+        if (!change.dead()) {
+            if (there == null) {
+                inserts.add(change);
+            } else {
+                stage(there.dead() ? Op.REINSERT : Op.UPDATE, change);
+            }
+        } else if (there != null && !there.dead()) {
+            stage(Op.DELETE, change);
+        } else {
+            stage(there != null ? Op.RETOMB : Op.TOMB, change);
+        }
+    }
+
+    private void stage(Op op, RowState change) {
+        staged.add(change);
+        ops.add(op);
+        counts.merge(op, 1, Integer::sum);
+    }
+
+    @Override
+    public void execute(Connection c) throws SQLException {
+        BulkCopy.Rows stagedRows = copy.rows();
+        for (int i = 0; i < staged.size(); i++) {
+            stagedRows.text(ops.get(i).code());
+            if (!encode(stagedRows, staged.get(i))) {
+                fallback.execute(c);
+                return;
+            }
+        }
+        BulkCopy.Rows insertRows = copy.rows();
+        for (RowState row : inserts) {
+            if (!encode(insertRows, row)) {
+                fallback.execute(c);
+                return;
+            }
+        }
+        if (!stagedRows.isEmpty()) {
+            try (Statement s = c.createStatement()) {
+                s.execute(stage.create());
+            }
+            copy.copyIn(c, stage.stageName(), stage.stageColumns(), stagedRows);
+            expect(c, stage.deleteRows(), count(Op.DELETE));
+            expect(c, stage.insertTombs(), count(Op.DELETE) + count(Op.TOMB));
+            expect(c, stage.updateTombs(), count(Op.RETOMB));
+            expect(c, stage.deleteTombs(), count(Op.REINSERT));
+            expect(c, stage.reinsertRows(), count(Op.REINSERT));
+            expect(c, stage.updateRows(), count(Op.UPDATE));
+        }
+        if (!insertRows.isEmpty()) {
+            long loaded = copy.copyIn(c, stage.tableName(), stage.renderedRowColumns(), insertRows);
+            check(loaded, inserts.size(), "COPY");
+        }
+    }
+
+    private int count(Op op) {
+        return counts.getOrDefault(op, 0);
+    }
+
+    /** Runs a set-based statement when the batch has rows for it and checks it touched exactly those. */
+    private static void expect(Connection c, String sql, int expected) throws SQLException {
+        if (expected == 0) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            check(s.executeUpdate(sql), expected, sql);
+        }
+    }
+
+    private static void check(long touched, long expected, String what) throws SQLException {
+        if (touched != expected) {
+            throw new SQLException("the target changed under the batch: " + touched + " rows instead of "
+                    + expected + " (" + what + ")", "40001");
+        }
+    }
+
+    /** A row (a dead one: only its key) and its bookkeeping; false when a value cannot be copied. */
+    private boolean encode(BulkCopy.Rows rows, RowState row) {
+        List<ColumnPair> columns = table.pair().columns();
+        for (int i = 0; i < columns.size(); i++) {
+            Object value = row.dead() && !columns.get(i).key() ? null : row.values()[i];
+            if (!rows.value(columns.get(i).kind(), value)) {
+                return false;
+            }
+        }
+        rows.number(row.version());
+        rows.text(row.origin());
+        rows.text(row.site());
+        rows.instant(row.changedAt());
+        rows.text(from);
+        rows.endRow();
+        return true;
+    }
+}

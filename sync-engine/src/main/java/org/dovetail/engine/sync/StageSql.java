@@ -1,0 +1,214 @@
+package org.dovetail.engine.sync;
+
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.table;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dovetail.core.capture.ChangeCapture;
+import org.dovetail.core.table.Bookkeeping;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.SelectField;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+
+/**
+ * The SQL around a session-local staging table that holds one batch of received changes
+ * at the target, each marked with what it does there ({@link Op}); set-based statements
+ * then apply each kind of change in one go. Rendered by jOOQ once per pass.
+ */
+final class StageSql {
+    /** What a staged change does at the target. */
+    enum Op {
+        /** deletes a live row and leaves its tombstone */
+        DELETE("D"),
+        /** a tombstone for a key the target never had */
+        TOMB("T"),
+        /** newer bookkeeping for a tombstone the target has */
+        RETOMB("B"),
+        /** brings a deleted key back: its tombstone goes, the row comes */
+        REINSERT("R"),
+        /** new values for a live row */
+        UPDATE("U");
+
+        private final String code;
+
+        Op(String code) {
+            this.code = code;
+        }
+
+        String code() {
+            return code;
+        }
+    }
+
+    static final String OP = "dv_op";
+    private final SideTable side;
+    private final DSLContext dsl;
+    private final Bookkeeping bk;
+    private final ChangeCapture capture;
+    private final Table<Record> stage = table(name("pg_temp", "dv_stage"));
+    private final Map<String, String> rendered = new java.util.HashMap<>();
+
+    StageSql(SideTable side) {
+        this.side = side;
+        this.dsl = side.dsl();
+        this.bk = side.dialect().bookkeeping();
+        this.capture = side.dialect().changeCapture();
+    }
+
+    private String once(String purpose, java.util.function.Supplier<String> render) {
+        return rendered.computeIfAbsent(purpose, k -> render.get());
+    }
+
+    String stageName() {
+        return dsl.render(stage);
+    }
+
+    /** The staging table's columns, in the order rows are copied into it. */
+    List<String> stageColumns() {
+        List<String> out = new ArrayList<>();
+        out.add(dsl.render(name(OP)));
+        rowColumns().forEach(f -> out.add(dsl.render(f)));
+        return out;
+    }
+
+    /** The columns of a received row: user values, then version, origin, site, change time, from. */
+    List<Field<Object>> rowColumns() {
+        List<Field<Object>> out = new ArrayList<>(user(false));
+        out.addAll(written());
+        return out;
+    }
+
+    String tableName() {
+        return dsl.render(side.rowsTable());
+    }
+
+    List<String> renderedRowColumns() {
+        return rowColumns().stream().map(dsl::render).toList();
+    }
+
+    private List<Field<Object>> user(boolean keysOnly) {
+        List<Field<Object>> out = new ArrayList<>();
+        for (ColumnPair c : side.pair().columns()) {
+            if (c.key() || !keysOnly) {
+                out.add(field(name(c.name(side.sideA()))));
+            }
+        }
+        return out;
+    }
+
+    private List<Field<Object>> written() {
+        return List.of(field(name(bk.version())), field(name(bk.origin())), field(name(bk.site())),
+                field(name(bk.changedAt())), field(name(bk.from())));
+    }
+
+    private Field<Object> in(Table<?> t, Field<Object> column) {
+        return field(t.getQualifiedName().append(column.getName()));
+    }
+
+    private Field<Object> staged(Field<Object> column) {
+        return field(name("pg_temp", "dv_stage", column.getName()));
+    }
+
+    private Condition op(Op op) {
+        return field(name("pg_temp", "dv_stage", OP), String.class).eq(inline(op.code()));
+    }
+
+    private Condition sameKey(Table<Record> target) {
+        Condition c = DSL.noCondition();
+        for (Field<Object> k : user(true)) {
+            c = c.and(in(target, k).eq(staged(k)));
+        }
+        return c;
+    }
+
+    /** Creates the staging table (when this session has none) shaped like the target table, emptied at commit. */
+    String create() {
+        return once("create", () -> {
+            List<SelectField<?>> select = new ArrayList<>();
+            select.add(DSL.castNull(org.jooq.impl.SQLDataType.CHAR(1)).as(OP));
+            select.addAll(rowColumns());
+            return dsl.renderInlined(dsl.createTemporaryTableIfNotExists(name("dv_stage"))
+                    .as(dsl.select(select).from(side.rowsTable())).withNoData().onCommitDeleteRows());
+        });
+    }
+
+    /** Drops this session's staging table, so the next table's pass gets one of its own shape. */
+    String drop() {
+        return once("drop", () -> dsl.renderInlined(dsl.dropTableIfExists(stage)));
+    }
+
+    String deleteRows() {
+        return once("deleteRows", () -> dsl.renderInlined(
+                dsl.deleteFrom(side.rowsTable()).using(stage).where(op(Op.DELETE)).and(sameKey(side.rowsTable()))));
+    }
+
+    /** Tombstones of deleted rows and of keys never seen here, numbered here. */
+    String insertTombs() {
+        return once("insertTombs", () -> {
+            List<Field<Object>> columns = new ArrayList<>(user(true));
+            columns.addAll(written());
+            List<SelectField<?>> values = new ArrayList<>();
+            columns.forEach(c -> values.add(staged(c)));
+            columns.add(field(name(bk.seq())));
+            values.add(field(capture.nextSeqExpression()));
+            if (capture.txidExpression() != null) {
+                columns.add(field(name(bk.txid())));
+                values.add(field(capture.txidExpression()));
+            }
+            return dsl.renderInlined(dsl.insertInto(side.tombsTable()).columns(columns)
+                    .select(dsl.select(values).from(stage).where(op(Op.DELETE).or(op(Op.TOMB)))));
+        });
+    }
+
+    String updateTombs() {
+        return once("updateTombs", () -> {
+            Map<Field<?>, Field<?>> set = new LinkedHashMap<>();
+            written().forEach(c -> set.put(c, staged(c)));
+            set.put(field(name(bk.seq())), field(capture.nextSeqExpression()));
+            if (capture.txidExpression() != null) {
+                set.put(field(name(bk.txid())), field(capture.txidExpression()));
+            }
+            return dsl.renderInlined(dsl.update(side.tombsTable()).set(set).from(stage)
+                    .where(op(Op.RETOMB)).and(sameKey(side.tombsTable())));
+        });
+    }
+
+    String deleteTombs() {
+        return once("deleteTombs", () -> dsl.renderInlined(
+                dsl.deleteFrom(side.tombsTable()).using(stage).where(op(Op.REINSERT)).and(sameKey(side.tombsTable()))));
+    }
+
+    String reinsertRows() {
+        return once("reinsertRows", () -> {
+            List<Field<Object>> columns = rowColumns();
+            List<SelectField<?>> values = new ArrayList<>();
+            columns.forEach(c -> values.add(staged(c)));
+            return dsl.renderInlined(dsl.insertInto(side.rowsTable()).columns(columns)
+                    .select(dsl.select(values).from(stage).where(op(Op.REINSERT))));
+        });
+    }
+
+    String updateRows() {
+        return once("updateRows", () -> {
+            Map<Field<?>, Field<?>> set = new LinkedHashMap<>();
+            for (ColumnPair c : side.pair().columns()) {
+                if (!c.key()) {
+                    Field<Object> column = field(name(c.name(side.sideA())));
+                    set.put(column, staged(column));
+                }
+            }
+            written().forEach(c -> set.put(c, staged(c)));
+            return dsl.renderInlined(dsl.update(side.rowsTable()).set(set).from(stage)
+                    .where(op(Op.UPDATE)).and(sameKey(side.rowsTable())));
+        });
+    }
+}
