@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Measures install and sync speed PostgreSQL -> PostgreSQL against psql \copy, on a throwaway
-# PostgreSQL 15 cluster of its own (started under the 'postgres' account when run as root).
-# Usage: bench/sync-bench.sh [ROWS] [CHANGED]     (defaults: 1000000 100000)
+# Measures Dovetail PostgreSQL -> PostgreSQL against plain psql baselines, each figure side by side
+# with its baseline in the same run, on a throwaway PostgreSQL 15 cluster of its own (started under
+# the 'postgres' account when run as root). Every figure is the median of RUNS repetitions.
+#
+# Usage: bench/sync-bench.sh [ROWS] [CHANGED] [RUNS]      (defaults: 1000000 100000 3)
+# Dovetail runs through ./dovetail (as users run it) with -Xmx256m (DOVETAIL_BENCH_HEAP).
 set -euo pipefail
 ROWS=${1:-1000000}
 CHANGED=${2:-100000}
+RUNS=${3:-3}
+SMALL=$((ROWS / 10))
 HEAP=${DOVETAIL_BENCH_HEAP:-256m}
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin=${DOVETAIL_PG_BIN:-/usr/lib/postgresql/15/bin}
-jar="$here/sync-cli/target/dovetail.jar"
-[ -f "$jar" ] || (cd "$here" && mvn -B -q -DskipTests -pl sync-cli -am package)
+"$here/dovetail" --version >/dev/null   # builds the jar and its class archive when needed
 work=$(mktemp -d /tmp/dovetail-bench-XXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -18,43 +22,68 @@ cleanup() { as_pg "$bin/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&
 trap cleanup EXIT
 as_pg "$bin/initdb" -D "$work/data" -U postgres --auth=trust -E UTF8 >/dev/null
 as_pg "$bin/pg_ctl" -D "$work/data" -w -l "$work/log" -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c shared_buffers=512MB -c max_wal_size=4GB" start >/dev/null
-psql() { "$bin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres "$@"; }
-for db in bench_a bench_b copy_a copy_b; do psql -d postgres -c "CREATE DATABASE $db"; done
+PSQL="$bin/psql -X -q -h 127.0.0.1 -p $port -U postgres"
+psql() { $PSQL "$@"; }
 ddl="CREATE TABLE items (id bigint PRIMARY KEY, name text, price numeric(12,2), note varchar(200), updated timestamptz)"
-for db in bench_a bench_b copy_a copy_b; do psql -d $db -c "$ddl"; done
-load="INSERT INTO items SELECT g, 'item ' || g, (g % 10000) / 100.0, repeat('x', 40), now() FROM generate_series(1, $ROWS) g"
-psql -d bench_a -c "$load"; psql -d copy_a -c "$load"
-cat > "$work/dovetail.yml" <<YML
-sites:
-  a:
-    url: jdbc:postgresql://127.0.0.1:$port/bench_a
-    user: postgres
-  b:
-    url: jdbc:postgresql://127.0.0.1:$port/bench_b
-    user: postgres
-tables: [items]
-YML
-dv() { java -Xmx$HEAP -jar "$jar" --config "$work/dovetail.yml" "$@"; }
-secs() { local s=$(date +%s.%N); "$@" >/dev/null; local e=$(date +%s.%N); echo "$e - $s" | bc; }
-rate() { echo "scale=0; $1 / $2" | bc; }
+load() { psql -d "$1" -c "INSERT INTO items SELECT g, 'item ' || g, (g % 10000) / 100.0, repeat('x', 40), now() FROM generate_series(1, $2) g"; }
+fresh() { psql -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" 2>/dev/null; psql -d "$1" -c "$ddl"; }
+site() { printf '  %s:\n    url: jdbc:postgresql://127.0.0.1:%s/%s\n    user: postgres\n' "$1" "$port" "$2"; }
+{ echo "sites:"; site a bench_a; site b bench_b; site sa small_a; site sb small_b; echo "tables: [items]"; } > "$work/dovetail.yml"
+dv() { DOVETAIL_JAVA_OPTS="-Xmx$HEAP" "$here/dovetail" --config "$work/dovetail.yml" "$@"; }
+secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
+pipe() { bash -c "$PSQL -d $1 -c \"$2\" | $PSQL -d $3 $4"; }
+declare -A T
+add() { T[$1]="${T[$1]:-} $2"; }
+median() { tr ' ' '\n' <<<"${T[$1]}" | grep . | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
-t_install=$(secs dv install a); dv install b >/dev/null
-t_copy=$(secs bash -c "'$bin/psql' -X -q -h 127.0.0.1 -p $port -U postgres -d copy_a -c '\\copy items TO STDOUT' | '$bin/psql' -X -q -h 127.0.0.1 -p $port -U postgres -d copy_b -c '\\copy items FROM STDIN'")
-t_initial=$(secs dv sync a b)
-psql -d bench_a -c "UPDATE items SET price = price + 1 WHERE id <= $CHANGED"
-psql -d bench_b -c "UPDATE items SET note = 'b side' WHERE id > $ROWS - $((CHANGED / 10))"
-psql -d copy_a -c "UPDATE items SET price = price + 1 WHERE id <= $CHANGED"
-t_upsert=$(secs bash -c "'$bin/psql' -X -q -h 127.0.0.1 -p $port -U postgres -d copy_a -c '\\copy (SELECT * FROM items WHERE id <= $CHANGED) TO STDOUT' | '$bin/psql' -X -q -h 127.0.0.1 -p $port -U postgres -d copy_b -c 'CREATE TEMP TABLE t (LIKE items)' -c '\\copy t FROM STDIN' -c 'INSERT INTO items SELECT * FROM t ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, price = EXCLUDED.price, note = EXCLUDED.note, updated = EXCLUDED.updated'")
-t_incr=$(secs dv sync a b)
-t_none=$(secs dv sync a b)
-t_jvm=$(secs java -Xmx$HEAP -jar "$jar" --version)
-t_verify=$(secs dv verify a b)
-printf '%-48s %10s %12s\n' "measure ($ROWS rows, heap $HEAP)" "seconds" "rows/s"
-printf '%-48s %10.2f %12s\n' "install a (backfill $ROWS rows)" "$t_install" "$(rate $ROWS $t_install)"
-printf '%-48s %10.2f %12s\n' "baseline: psql \\copy out | \\copy in" "$t_copy" "$(rate $ROWS $t_copy)"
-printf '%-48s %10.2f %12s\n' "dovetail sync, initial copy" "$t_initial" "$(rate $ROWS $t_initial)"
-printf '%-48s %10.2f %12s\n' "baseline: COPY to temp + INSERT ON CONFLICT" "$t_upsert" "$(rate $CHANGED $t_upsert)"
-printf '%-48s %10.2f %12s\n' "dovetail sync, $CHANGED + $((CHANGED / 10)) changed" "$t_incr" "$(rate $((CHANGED + CHANGED / 10)) $t_incr)"
-printf '%-48s %10.2f\n' "dovetail sync, nothing changed" "$t_none"
-printf '%-48s %10.2f\n' "JVM start (dovetail --version)" "$t_jvm"
-printf '%-48s %10.2f\n' "dovetail verify (identical tables)" "$t_verify"
+fresh bench_a; load bench_a "$ROWS"; fresh small_a; load small_a "$SMALL"; fresh copy_a; load copy_a "$ROWS"
+for r in $(seq 1 "$RUNS"); do
+  echo "run $r of $RUNS ..." >&2
+  # 1. initial copy to an empty site, against \copy out | \copy in of the same rows
+  [ "$r" = 1 ] && add install "$(secs dv install a)"
+  fresh bench_b; dv install b >/dev/null; fresh copy_b
+  psql -d bench_a -c "DELETE FROM dovetail.peer_mark; DELETE FROM dovetail.sent_mark" 2>/dev/null || true
+  psql -d postgres -c CHECKPOINT
+  add copy "$(secs pipe copy_a '\copy items TO STDOUT' copy_b "-c '\\copy items FROM STDIN'")"
+  psql -d postgres -c CHECKPOINT
+  add initial "$(secs dv sync a b)"
+  # the floor: the same rows with their bookkeeping columns, \copy'd into a table with the same indexes, no trigger
+  psql -d copy_b -c "CREATE TABLE floor AS SELECT * FROM items WITH NO DATA; ALTER TABLE floor ADD PRIMARY KEY (id);
+    ALTER TABLE floor ADD dv_version bigint, ADD dv_origin varchar(36), ADD dv_site varchar(64), ADD dv_changed_at timestamptz,
+    ADD dv_seq bigint, ADD dv_from varchar(64), ADD dv_txid bigint; CREATE INDEX ON floor (dv_seq); CREATE INDEX ON floor (dv_txid)"
+  psql -d postgres -c CHECKPOINT
+  add floor "$(secs pipe bench_a '\copy items TO STDOUT' copy_b "-c '\\copy floor FROM STDIN'")"
+  psql -d copy_b -c "DROP TABLE floor"
+  # 2. CHANGED rows changed at a plus CHANGED/10 at b, against COPY into a temp table + INSERT ON CONFLICT
+  psql -d bench_a -c "UPDATE items SET price = price + 1 WHERE id <= $CHANGED"
+  psql -d bench_b -c "UPDATE items SET note = 'b side $r' WHERE id > $ROWS - $((CHANGED / 10))"
+  psql -d copy_a -c "UPDATE items SET price = price + 1 WHERE id <= $CHANGED"
+  psql -d postgres -c CHECKPOINT
+  add upsert "$(secs pipe copy_a "\\copy (SELECT * FROM items WHERE id <= $CHANGED) TO STDOUT" copy_b \
+    "-c 'CREATE TEMP TABLE t (LIKE items)' -c '\\copy t FROM STDIN' -c 'INSERT INTO items SELECT * FROM t ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, price = EXCLUDED.price, note = EXCLUDED.note, updated = EXCLUDED.updated'")"
+  psql -d postgres -c CHECKPOINT
+  add incremental "$(secs dv sync a b)"
+  # 3. nothing changed, at ROWS and at ROWS/10 rows
+  add none "$(secs dv sync a b)"
+  if [ "$r" = 1 ]; then fresh small_b; dv install sa >/dev/null; dv install sb >/dev/null; dv sync sa sb >/dev/null; fi
+  add none_small "$(secs dv sync sa sb)"
+  add jvm "$(secs dv --version)"
+  add jvm_plain "$(secs java -Xmx$HEAP -jar "$here/sync-cli/target/dovetail.jar" --version)"
+  # 7. verify of two identical tables
+  add verify "$(secs dv verify a b)"
+done
+
+rate() { echo "scale=0; $1 / $2" | bc; }
+row() { printf '%-62s %9.2f %11s\n' "$1" "$2" "${3:-}"; }
+printf '%-62s %9s %11s\n' "PostgreSQL -> PostgreSQL, $ROWS rows, heap $HEAP, median of $RUNS" "seconds" "rows/s"
+row "install a (backfill of $ROWS rows; first run only)" "$(median install)" "$(rate $ROWS "$(median install)")"
+row "baseline: psql \\copy out | \\copy in" "$(median copy)" "$(rate $ROWS "$(median copy)")"
+row "dovetail sync, initial copy" "$(median initial)" "$(rate $ROWS "$(median initial)")"
+row "reference: \\copy incl. dv_ columns into same indexes, no trigger" "$(median floor)" "$(rate $ROWS "$(median floor)")"
+row "baseline: COPY to temp + INSERT ON CONFLICT, $CHANGED rows" "$(median upsert)" "$(rate $CHANGED "$(median upsert)")"
+row "dovetail sync, $CHANGED + $((CHANGED / 10)) changed" "$(median incremental)" "$(rate $((CHANGED + CHANGED / 10)) "$(median incremental)")"
+row "dovetail sync, nothing changed ($ROWS rows)" "$(median none)"
+row "dovetail sync, nothing changed ($SMALL rows)" "$(median none_small)"
+row "JVM start: ./dovetail --version (class archive)" "$(median jvm)"
+row "JVM start: java -jar dovetail.jar --version" "$(median jvm_plain)"
+row "dovetail verify a b (identical tables)" "$(median verify)"
