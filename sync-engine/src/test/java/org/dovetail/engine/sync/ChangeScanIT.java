@@ -32,8 +32,11 @@ class ChangeScanIT {
                 "INSERT INTO items SELECT g, 'item ' || g, g % 10 FROM generate_series(1, 50000) g")) {
             Dovetail d = new Dovetail(new ConfigLoader(Map.of()).load(sites.config("tables: [items]")), Map.of());
             d.install("a");
-            sites.exec("a", "DELETE FROM items WHERE id <= 5000", "UPDATE items SET qty = 99 WHERE id > 49990",
-                    "ANALYZE items", "ANALYZE dv_tomb_items");
+            // 20,000 deletes in 40 transactions: a tombstone table too big to scan whole for a few changes
+            for (int from = 0; from < 20_000; from += 500) {
+                sites.exec("a", "DELETE FROM items WHERE id > " + from + " AND id <= " + (from + 500));
+            }
+            sites.exec("a", "UPDATE items SET qty = 99 WHERE id > 49990", "ANALYZE items", "ANALYZE dv_tomb_items");
             PostgresDialect dialect = new PostgresDialect();
             try (Connection c = sites.connect("a")) {
                 TableShape shape = new Catalog(c, dialect).find(TableName.parse("items")).orElseThrow();
@@ -46,8 +49,8 @@ class ChangeScanIT {
                 long now = sites.count("a", "SELECT txid_current()");
                 String snapshot = (now - 5) + ":" + (now + 1) + ":" + (now - 4) + "," + (now - 2);
                 String inFlight = explain(c, table.changesSince(new Watermark(max - 10, snapshot), "b"));
-                // the 5,000-row tombstone table may be scanned whole: cheaper than three bitmap index scans
-                assertThat(inFlight).contains("items_dv_txid_idx").doesNotContain("Seq Scan on items");
+                assertThat(inFlight).contains("items_dv_txid_idx").contains("dv_tomb_items_dv_txid_idx")
+                        .doesNotContain("Seq Scan");
             }
         }
     }
