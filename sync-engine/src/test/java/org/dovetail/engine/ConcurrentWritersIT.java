@@ -51,6 +51,53 @@ class ConcurrentWritersIT {
         return d;
     }
 
+    static Stream<Arguments> postgresTargets() {
+        return Stream.of(Arguments.of(Kind.PG, Kind.PG), Arguments.of(Kind.H2, Kind.PG));
+    }
+
+    /**
+     * The sync reads the target's rows without locking them and writes only rows still in the
+     * state it read: an application's edit committed between the two is met as a conflict, not
+     * overwritten.
+     */
+    @ParameterizedTest(name = "{0}-{1}")
+    @MethodSource("postgresTargets")
+    void anApplicationEditCommittedWhileTheSyncWritesIsNotOverwritten(Kind ka, Kind kb) throws Exception {
+        try (TestSites sites = new TestSites(pg).site("a", ka, ITEMS).site("b", kb, ITEMS)) {
+            Dovetail d = installed(sites);
+            sites.exec("a", "INSERT INTO items VALUES (1, 'one', 1)", "INSERT INTO items VALUES (2, 'two', 2)");
+            d.sync(SyncOptions.both("a", "b"));
+            sites.exec("a", "UPDATE items SET qty = 10 WHERE id = 1", "UPDATE items SET qty = 20 WHERE id = 2");
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try (Connection app = sites.connect("b")) {
+                app.setAutoCommit(false);
+                try (Statement s = app.createStatement()) {
+                    s.execute("UPDATE items SET name = 'edited at b' WHERE id = 1");
+                }
+                Future<SyncResult> sync = pool.submit(() -> d.sync(SyncOptions.both("a", "b")));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (sites.count("b", "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND datname = current_database()") == 0) {
+                    assertThat(System.nanoTime()).as("the sync waits for the application's row").isLessThan(deadline);
+                    assertThat(sync.isDone()).as("the sync cannot finish while the row is locked").isFalse();
+                    Thread.sleep(20);
+                }
+                app.commit();
+                SyncResult result = sync.get(60, TimeUnit.SECONDS);
+                assertThat(result.conflicts()).isEqualTo(1);
+            } finally {
+                pool.shutdownNow();
+            }
+            d.sync(SyncOptions.both("a", "b"));
+            assertThat(sites.rows("a", ALL)).isEqualTo(sites.rows("b", ALL))
+                    .containsExactly(List.of("1", "edited at b", "1"), List.of("2", "two", "20"));
+            for (String site : List.of("a", "b")) {
+                assertThat(sites.count(site, "SELECT count(*) FROM dovetail.conflict WHERE key_text = '[\"1\"]'"))
+                        .as("conflict recorded at " + site).isEqualTo(1);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}-{1}")
     @MethodSource("pairs")
     void aTransactionOpenAcrossASyncIsCarriedByTheNextOne(Kind ka, Kind kb) throws Exception {

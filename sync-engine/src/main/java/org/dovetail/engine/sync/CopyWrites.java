@@ -27,6 +27,7 @@ final class CopyWrites implements BatchWrites {
     private final List<RowState> inserts = new ArrayList<>();
     private final List<RowState> staged = new ArrayList<>();
     private final List<Op> ops = new ArrayList<>();
+    private final List<Long> expected = new ArrayList<>();
     private final Map<Op, Integer> counts = new EnumMap<>(Op.class);
 
     CopyWrites(SideTable table, StageSql stage, BulkCopy copy, String from) {
@@ -43,19 +44,19 @@ final class CopyWrites implements BatchWrites {
         if (!change.dead()) {
             if (there == null) {
                 inserts.add(change);
-            } else {
-                stage(there.dead() ? Op.REINSERT : Op.UPDATE, change);
             }
+            stage(there == null ? Op.INSERT : there.dead() ? Op.REINSERT : Op.UPDATE, change, there);
         } else if (there != null && !there.dead()) {
-            stage(Op.DELETE, change);
+            stage(Op.DELETE, change, there);
         } else {
-            stage(there != null ? Op.RETOMB : Op.TOMB, change);
+            stage(there != null ? Op.RETOMB : Op.TOMB, change, there);
         }
     }
 
-    private void stage(Op op, RowState change) {
+    private void stage(Op op, RowState change, RowState there) {
         staged.add(change);
         ops.add(op);
+        expected.add(there == null ? null : there.seq());
         counts.merge(op, 1, Integer::sum);
     }
 
@@ -64,14 +65,20 @@ final class CopyWrites implements BatchWrites {
         BulkCopy.Rows stagedRows = copy.rows();
         for (int i = 0; i < staged.size(); i++) {
             stagedRows.text(ops.get(i).code());
-            if (!encode(stagedRows, staged.get(i))) {
+            Long seq = expected.get(i);
+            if (seq == null) {
+                stagedRows.text(null);
+            } else {
+                stagedRows.number(seq);
+            }
+            if (!encode(stagedRows, staged.get(i), ops.get(i) == Op.INSERT)) {
                 fallback.execute(c);
                 return;
             }
         }
         BulkCopy.Rows insertRows = copy.rows();
         for (RowState row : inserts) {
-            if (!encode(insertRows, row)) {
+            if (!encode(insertRows, row, false)) {
                 fallback.execute(c);
                 return;
             }
@@ -91,6 +98,10 @@ final class CopyWrites implements BatchWrites {
         if (!insertRows.isEmpty()) {
             long loaded = copy.copyIn(c, stage.tableName(), stage.renderedRowColumns(), insertRows);
             check(loaded, inserts.size(), "COPY");
+            try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(stage.tombsOfInserted())) {
+                rs.next();
+                check(rs.getLong(1), 0, "tombstones of new rows");
+            }
         }
     }
 
@@ -115,11 +126,11 @@ final class CopyWrites implements BatchWrites {
         }
     }
 
-    /** A row (a dead one: only its key) and its bookkeeping; false when a value cannot be copied. */
-    private boolean encode(BulkCopy.Rows rows, RowState row) {
+    /** A row (a dead one, or with {@code keyOnly}: only its key) and its bookkeeping; false when a value cannot be copied. */
+    private boolean encode(BulkCopy.Rows rows, RowState row, boolean keyOnly) {
         List<ColumnPair> columns = table.pair().columns();
         for (int i = 0; i < columns.size(); i++) {
-            Object value = row.dead() && !columns.get(i).key() ? null : row.values()[i];
+            Object value = (row.dead() || keyOnly) && !columns.get(i).key() ? null : row.values()[i];
             if (!rows.value(columns.get(i).kind(), value)) {
                 return false;
             }

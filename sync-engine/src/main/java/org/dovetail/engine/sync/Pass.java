@@ -38,6 +38,12 @@ final class Pass {
     private boolean targetHasOpen;
     /** The target had no rows and no tombstones when the pass began: nothing to look up or lock. */
     private boolean targetWasEmpty;
+    /**
+     * Keys are read without locks, and the set-based writes check that each key still has the
+     * state read (its dv_seq); keys changed at both sides are always locked before deciding.
+     * Off after a batch met a concurrent write, and where writes are bound statements.
+     */
+    private boolean optimistic;
 
     Pass(TableRun run, boolean sourceIsA) {
         this.run = run;
@@ -49,6 +55,7 @@ final class Pass {
         this.sourceKey = run.pair.shape(sourceIsA).key();
         this.targetKey = run.pair.shape(!sourceIsA).key();
         this.stage = target.dialect.bulkCopy().isPresent() ? new StageSql(targetTable) : null;
+        this.optimistic = stage != null;
         this.batchRows = targetTable.keysAsArray() ? BATCH_ROWS
                 : Math.min(BATCH_ROWS, BOUND_KEY_PARTS / run.pair.keyCount());
     }
@@ -116,8 +123,9 @@ final class Pass {
                 target.write.rollback();
                 boolean raced = "23505".equals(e.getSQLState()) || "40001".equals(e.getSQLState())
                         || "40P01".equals(e.getSQLState());
-                // an application inserted a key meanwhile: from now on look rows up and lock them
+                // an application wrote a key meanwhile: from now on look rows up and lock them
                 targetWasEmpty = false;
+                optimistic = false;
                 if (!raced || attempt >= RETRIES) {
                     throw e;
                 }
@@ -127,7 +135,7 @@ final class Pass {
 
     private long apply(Batch batch) throws SQLException {
         List<RowKey> keys = batch.keys();
-        Map<RowKey, RowState> current = targetWasEmpty ? Map.of() : lockCurrent(keys);
+        Map<RowKey, RowState> current = lookUp(batch, keys);
         ConflictStore targetConflicts = new ConflictStore(target.write, target.dialect);
         Map<String, Conflict> held = !targetHasOpen ? Map.of() : targetConflicts.openFor(run.pair.name(),
                 keys.stream().map(RowKey::json).toList());
@@ -143,9 +151,7 @@ final class Pass {
                 run.hold(open, change, sourceIsA, targetConflicts);
                 continue;
             }
-            boolean changedThere = there != null && !batch.targetSent.covers(there.seq(), there.txid())
-                    && !source.name().equals(there.from());
-            if (!changedThere) {
+            if (!changedThere(change, current, batch)) {
                 if (there == null || !change.sameVersion(there)) {
                     writes.add(change, there);
                     if (there != null || !change.dead()) {
@@ -182,10 +188,32 @@ final class Pass {
         }
     }
 
-    private Map<RowKey, RowState> lockCurrent(List<RowKey> keys) throws SQLException {
+    /** The target's state of the batch's keys: locked, unless the writes check it themselves. */
+    private Map<RowKey, RowState> lookUp(Batch batch, List<RowKey> keys) throws SQLException {
+        if (targetWasEmpty) {
+            return Map.of();
+        }
+        boolean lock = !optimistic || targetHasOpen;
+        Map<RowKey, RowState> read = current(keys, lock);
+        if (!lock && batch.changes.stream().anyMatch(c -> changedThere(c, read, batch))) {
+            // a key changed at both sides: decide (and record any conflict) on locked rows only
+            return current(keys, true);
+        }
+        return read;
+    }
+
+    /** Whether the target changed the key itself since it last sent to the source (not an echo of the source). */
+    private boolean changedThere(RowState change, Map<RowKey, RowState> current, Batch batch) {
+        RowState there = current.get(change.key(run.pair.keyCount()));
+        return there != null && !batch.targetSent.covers(there.seq(), there.txid())
+                && !source.name().equals(there.from());
+    }
+
+    private Map<RowKey, RowState> current(List<RowKey> keys, boolean lock) throws SQLException {
         Map<RowKey, RowState> current = new HashMap<>();
         for (boolean tombs : new boolean[] {false, true}) {
-            String sql = tombs ? targetTable.lockTombs(keys.size()) : targetTable.lockRows(keys.size());
+            String sql = tombs ? targetTable.currentTombs(keys.size(), lock)
+                    : targetTable.currentRows(keys.size(), lock);
             try (PreparedStatement ps = target.write.prepareStatement(sql)) {
                 targetTable.bindKeys(ps, keys, target.write);
                 try (ResultSet rs = ps.executeQuery()) {

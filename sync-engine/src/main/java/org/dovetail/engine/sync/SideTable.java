@@ -288,24 +288,32 @@ final class SideTable {
 
     /** Locks and reads the live rows of {@code count} keys (bind them with {@link #bindKeys}). */
     String lockRows(int count) {
-        return cached("lockRows", keysAsArray() ? 0 : count, () -> renderLockRows(count));
-    }
-
-    private String renderLockRows(int count) {
-        List<SelectField<?>> select = new ArrayList<>(userColumns(false));
-        select.addAll(bookkeepingSelect());
-        return dsl.renderInlined(dsl.select(select).from(rows).where(keyIn(count)).forUpdate());
+        return currentRows(count, true);
     }
 
     /** Locks and reads the tombstones of {@code count} keys. */
     String lockTombs(int count) {
-        return cached("lockTombs", keysAsArray() ? 0 : count, () -> renderLockTombs(count));
+        return currentTombs(count, true);
     }
 
-    private String renderLockTombs(int count) {
-        List<SelectField<?>> select = new ArrayList<>(userColumns(true));
-        select.addAll(bookkeepingSelect());
-        return dsl.renderInlined(dsl.select(select).from(tombs).where(keyIn(count)).forUpdate());
+    /** Reads the live rows of {@code count} keys, locking them when {@code lock}. */
+    String currentRows(int count, boolean lock) {
+        return cached("rows/" + lock, keysAsArray() ? 0 : count, () -> {
+            List<SelectField<?>> select = new ArrayList<>(userColumns(false));
+            select.addAll(bookkeepingSelect());
+            var query = dsl.select(select).from(rows).where(keyIn(count));
+            return dsl.renderInlined(lock ? query.forUpdate() : query);
+        });
+    }
+
+    /** Reads the tombstones of {@code count} keys, locking them when {@code lock}. */
+    String currentTombs(int count, boolean lock) {
+        return cached("tombs/" + lock, keysAsArray() ? 0 : count, () -> {
+            List<SelectField<?>> select = new ArrayList<>(userColumns(true));
+            select.addAll(bookkeepingSelect());
+            var query = dsl.select(select).from(tombs).where(keyIn(count));
+            return dsl.renderInlined(lock ? query.forUpdate() : query);
+        });
     }
 
     void bindKeys(PreparedStatement ps, List<RowKey> keys, java.sql.Connection connection) throws SQLException {

@@ -36,7 +36,9 @@ final class StageSql {
         /** brings a deleted key back: its tombstone goes, the row comes */
         REINSERT("R"),
         /** new values for a live row */
-        UPDATE("U");
+        UPDATE("U"),
+        /** a row new to the target, copied straight into its table; staged by key only, to check no tombstone appeared */
+        INSERT("I");
 
         private final String code;
 
@@ -50,6 +52,8 @@ final class StageSql {
     }
 
     static final String OP = "dv_op";
+    /** The dv_seq the target's row or tombstone had when the batch read it (null: none): the write's guard. */
+    static final String EXPECT = "dv_expect";
     private final SideTable side;
     private final DSLContext dsl;
     private final Bookkeeping bk;
@@ -76,6 +80,7 @@ final class StageSql {
     List<String> stageColumns() {
         List<String> out = new ArrayList<>();
         out.add(dsl.render(name(OP)));
+        out.add(dsl.render(name(EXPECT)));
         rowColumns().forEach(f -> out.add(dsl.render(f)));
         return out;
     }
@@ -122,6 +127,11 @@ final class StageSql {
         return field(name("pg_temp", "dv_stage", OP), String.class).eq(inline(op.code()));
     }
 
+    /** The same key, still in the state the batch read (its dv_seq unchanged). */
+    private Condition unchanged(Table<Record> target) {
+        return sameKey(target).and(in(target, field(name(bk.seq()))).eq(staged(field(name(EXPECT)))));
+    }
+
     private Condition sameKey(Table<Record> target) {
         Condition c = DSL.noCondition();
         for (Field<Object> k : user(true)) {
@@ -135,6 +145,7 @@ final class StageSql {
         return once("create", () -> {
             List<SelectField<?>> select = new ArrayList<>();
             select.add(DSL.castNull(org.jooq.impl.SQLDataType.CHAR(1)).as(OP));
+            select.add(DSL.castNull(org.jooq.impl.SQLDataType.BIGINT).as(EXPECT));
             select.addAll(rowColumns());
             return dsl.renderInlined(dsl.createTemporaryTableIfNotExists(name("dv_stage"))
                     .as(dsl.select(select).from(side.rowsTable())).withNoData().onCommitDeleteRows());
@@ -148,7 +159,7 @@ final class StageSql {
 
     String deleteRows() {
         return once("deleteRows", () -> dsl.renderInlined(
-                dsl.deleteFrom(side.rowsTable()).using(stage).where(op(Op.DELETE)).and(sameKey(side.rowsTable()))));
+                dsl.deleteFrom(side.rowsTable()).using(stage).where(op(Op.DELETE)).and(unchanged(side.rowsTable()))));
     }
 
     /** Tombstones of deleted rows and of keys never seen here, numbered here. */
@@ -178,13 +189,13 @@ final class StageSql {
                 set.put(field(name(bk.txid())), field(capture.txidExpression()));
             }
             return dsl.renderInlined(dsl.update(side.tombsTable()).set(set).from(stage)
-                    .where(op(Op.RETOMB)).and(sameKey(side.tombsTable())));
+                    .where(op(Op.RETOMB)).and(unchanged(side.tombsTable())));
         });
     }
 
     String deleteTombs() {
         return once("deleteTombs", () -> dsl.renderInlined(
-                dsl.deleteFrom(side.tombsTable()).using(stage).where(op(Op.REINSERT)).and(sameKey(side.tombsTable()))));
+                dsl.deleteFrom(side.tombsTable()).using(stage).where(op(Op.REINSERT)).and(unchanged(side.tombsTable()))));
     }
 
     String reinsertRows() {
@@ -208,7 +219,13 @@ final class StageSql {
             }
             written().forEach(c -> set.put(c, staged(c)));
             return dsl.renderInlined(dsl.update(side.rowsTable()).set(set).from(stage)
-                    .where(op(Op.UPDATE)).and(sameKey(side.rowsTable())));
+                    .where(op(Op.UPDATE)).and(unchanged(side.rowsTable())));
         });
+    }
+
+    /** How many keys copied in as new rows have a tombstone: one written meanwhile by an application. */
+    String tombsOfInserted() {
+        return once("tombsOfInserted", () -> dsl.renderInlined(dsl.selectCount().from(side.tombsTable()).join(stage)
+                .on(op(Op.INSERT)).and(sameKey(side.tombsTable()))));
     }
 }
