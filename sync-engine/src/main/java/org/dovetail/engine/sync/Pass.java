@@ -193,13 +193,34 @@ final class Pass {
         if (targetWasEmpty) {
             return Map.of();
         }
-        boolean lock = !optimistic || targetHasOpen;
-        Map<RowKey, RowState> read = current(keys, lock);
-        if (!lock && batch.changes.stream().anyMatch(c -> changedThere(c, read, batch))) {
-            // a key changed at both sides: decide (and record any conflict) on locked rows only
+        if (!optimistic || targetHasOpen) {
             return current(keys, true);
         }
-        return read;
+        Map<RowKey, RowState> brief = brief(keys);
+        boolean simple = batch.changes.stream().noneMatch(c -> {
+            RowState there = brief.get(c.key(run.pair.keyCount()));
+            return changedThere(c, brief, batch) || there != null && there.dead() == c.dead()
+                    && there.version() == c.version() && java.util.Objects.equals(there.origin(), c.origin());
+        });
+        // a key changed at both sides, or already at the incoming version: decide on full, locked rows
+        return simple ? brief : current(keys, true);
+    }
+
+    /** The keys' state without user values, unlocked: enough to write one-sided changes with guards. */
+    private Map<RowKey, RowState> brief(List<RowKey> keys) throws SQLException {
+        Map<RowKey, RowState> current = new HashMap<>();
+        for (boolean tombs : new boolean[] {false, true}) {
+            try (PreparedStatement ps = target.write.prepareStatement(targetTable.brief(keys.size(), tombs))) {
+                targetTable.bindKeys(ps, keys, target.write);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        RowState state = targetTable.read(rs, true, true);
+                        current.put(state.key(run.pair.keyCount()), state);
+                    }
+                }
+            }
+        }
+        return current;
     }
 
     /** Whether the target changed the key itself since it last sent to the source (not an echo of the source). */

@@ -296,6 +296,24 @@ final class SideTable {
         return currentTombs(count, true);
     }
 
+    /**
+     * The keys among {@code count} that have a live row ({@code tombs}: a tombstone), with the
+     * bookkeeping a decision needs and no user values, change time or site (read them with
+     * {@code read(rs, true, true)}): the cheap first look of an unlocked batch.
+     */
+    String brief(int count, boolean tombs) {
+        return cached("brief/" + tombs, keysAsArray() ? 0 : count, () -> {
+            List<SelectField<?>> select = new ArrayList<>();
+            select.add(inline(tombs ? 1 : 0).as("dv_dead"));
+            select.addAll(userColumns(true));
+            for (SelectField<?> f : bookkeepingSelect()) {
+                boolean unused = f.getName().equals(bk.site()) || f.getName().equals(bk.changedAt());
+                select.add(unused ? DSL.inline((Object) null).as(f.getName()) : f);
+            }
+            return dsl.renderInlined(dsl.select(select).from(tombs ? this.tombs : rows).where(keyIn(count)));
+        });
+    }
+
     /** Reads the live rows of {@code count} keys, locking them when {@code lock}. */
     String currentRows(int count, boolean lock) {
         return cached("rows/" + lock, keysAsArray() ? 0 : count, () -> {
