@@ -37,8 +37,8 @@ final class PostgresScripts {
                 ",\n    "));
         p.put("key_columns", keyList(table, c -> quote(c.name()), ", "));
         p.put("old_key", keyList(table, c -> "OLD." + quote(c.name()), ", "));
-        p.put("same_key", keyList(table, c -> "NEW." + quote(c.name()) + " IS NOT DISTINCT FROM OLD."
-                + quote(c.name()), AND));
+        p.put("same_key", keyList(table, c -> PostgresType.nullSafeEqual("NEW." + quote(c.name()),
+                "OLD." + quote(c.name())), AND));
         p.put("same_values", sameValues(table));
         p.put("tomb_has_new_key", keyList(table, PostgresScripts::tombHasNewKey, " AND "));
         List<String> statements = new ArrayList<>(INSTALL_TABLE.render(p));
@@ -76,18 +76,23 @@ final class PostgresScripts {
         return p;
     }
 
-    /** Every user column compared exactly; those compared as text last, as they cost most. */
+    /**
+     * Every user column compared exactly, cheapest first. Tested only once the key is known
+     * unchanged, so key columns whose exact comparison is plain equality are left out.
+     */
     private static String sameValues(TableShape table) {
-        return table.columns().stream()
-                .sorted(Comparator.comparing(c -> type(c).comparesAsText(c)))
+        String same = table.columns().stream()
+                .filter(c -> !(table.keyColumns().contains(c) && type(c).sameValueIsEquality(c)))
+                .sorted(Comparator.comparingInt(c -> type(c).comparisonCost(c)))
                 .map(c -> type(c).sameValue("NEW." + quote(c.name()), "OLD." + quote(c.name()), c))
                 .collect(Collectors.joining(AND));
+        return same.isEmpty() ? "true" : same;
     }
 
     /** The tombstone's key column has the database's default collation, the table's may not. */
     private static String tombHasNewKey(Column c) {
-        String collation = type(c).collatable() ? " COLLATE \"default\"" : "";
-        return "tomb." + quote(c.name()) + " = NEW." + quote(c.name()) + collation;
+        String collation = type(c).collatable() ? " COLLATE pg_catalog.\"default\"" : "";
+        return "tomb." + quote(c.name()) + " OPERATOR(pg_catalog.=) NEW." + quote(c.name()) + collation;
     }
 
     private static String keyList(TableShape table, Function<Column, String> item, String separator) {
