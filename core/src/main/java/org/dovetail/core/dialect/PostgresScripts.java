@@ -37,9 +37,10 @@ final class PostgresScripts {
                 ",\n    "));
         p.put("key_columns", keyList(table, c -> quote(c.name()), ", "));
         p.put("old_key", keyList(table, c -> "OLD." + quote(c.name()), ", "));
-        p.put("same_key", keyList(table, c -> PostgresType.nullSafeEqual("NEW." + quote(c.name()),
-                "OLD." + quote(c.name())), AND));
-        p.put("same_values", sameValues(table));
+        p.put("same_key", keyList(table, c -> "NEW." + quote(c.name()) + " OPERATOR(pg_catalog.=) OLD."
+                + quote(c.name()), AND));
+        p.put("new_values", userColumns(table, "NEW."));
+        p.put("old_values", userColumns(table, "OLD."));
         p.put("tomb_has_new_key", keyList(table, PostgresScripts::tombHasNewKey, " AND "));
         List<String> statements = new ArrayList<>(INSTALL_TABLE.render(p));
         p.put("function", p.get("row_function"));
@@ -76,17 +77,12 @@ final class PostgresScripts {
         return p;
     }
 
-    /**
-     * Every user column compared exactly, cheapest first. Tested only once the key is known
-     * unchanged, so key columns whose exact comparison is plain equality are left out.
-     */
-    private static String sameValues(TableShape table) {
-        String same = table.columns().stream()
-                .filter(c -> !(table.keyColumns().contains(c) && type(c).sameValueIsEquality(c)))
-                .sorted(Comparator.comparingInt(c -> type(c).comparisonCost(c)))
-                .map(c -> type(c).sameValue("NEW." + quote(c.name()), "OLD." + quote(c.name()), c))
-                .collect(Collectors.joining(AND));
-        return same.isEmpty() ? "true" : same;
+    /** Every user column of the NEW or OLD row, in {@link PostgresType#comparisonOrder}. */
+    private static String userColumns(TableShape table, String row) {
+        return table.columns().stream()
+                .sorted(Comparator.comparingInt(c -> type(c).comparisonOrder()))
+                .map(c -> row + quote(c.name()))
+                .collect(Collectors.joining(", "));
     }
 
     /** The tombstone's key column has the database's default collation, the table's may not. */

@@ -105,61 +105,16 @@ enum PostgresType {
     }
 
     /**
-     * An expression true when {@code a} and {@code b} (two values of the column) are the same
-     * exactly, NULLs included. The type's {@code =} is not always that: json has none,
-     * jsonb and an unconstrained numeric call {@code 1.0} and {@code 1.00} equal, and a
-     * nondeterministic collation calls {@code 'a'} and {@code 'A'} equal. Independent of the
-     * search_path, as the trigger functions must be ({@link #nullSafeEqual}).
+     * Where the column goes in the row images the trigger compares to tell whether an UPDATE
+     * changed anything (docs/bookkeeping.md): fixed-size values first, then variable-length
+     * ones, json and jsonb (often large) last, so that a difference is found early.
      */
-    String sameValue(String a, String b, Column column) {
-        if (comparesAsText(column)) {
-            return nullSafeEqual(a + "::pg_catalog.text", b + "::pg_catalog.text", a, b);
-        }
-        if (collatable()) {
-            return nullSafeEqual(a + " COLLATE pg_catalog.\"C\"", b + " COLLATE pg_catalog.\"C\"", a, b);
-        }
-        return nullSafeEqual(a, b);
-    }
-
-    /**
-     * {@code a IS NOT DISTINCT FROM b} under the type's own {@code =} (the column's collation),
-     * written so that no name is looked up on the search_path: {@code IS NOT DISTINCT FROM}
-     * would find {@code =} there. True when both are NULL, false when one is.
-     */
-    static String nullSafeEqual(String a, String b) {
-        return nullSafeEqual(a, b, a, b);
-    }
-
-    /** {@link #nullSafeEqual(String, String)} of two values compared in another form (cast, collation). */
-    private static String nullSafeEqual(String aForm, String bForm, String a, String b) {
-        return "coalesce(" + aForm + " OPERATOR(pg_catalog.=) " + bForm + ", " + a + " IS NULL AND " + b + " IS NULL)";
-    }
-
-    /**
-     * Whether {@link #sameValue} of a key column says no more than {@link #nullSafeEqual}, so
-     * that once the key is known unchanged, comparing the column again is needless.
-     */
-    boolean sameValueIsEquality(Column column) {
-        return !comparesAsText(column) && !collatable();
-    }
-
-    /**
-     * The relative cost of {@link #sameValue}, so the trigger tests the cheap columns first:
-     * fixed-size values, then numeric and bytes, then text under "C", then text conversions.
-     */
-    int comparisonCost(Column column) {
-        if (comparesAsText(column)) {
-            return 3;
-        }
-        if (collatable()) {
-            return 2;
-        }
-        return this == NUMERIC || this == BYTEA ? 1 : 0;
-    }
-
-    /** Whether {@link #sameValue} converts to text: dearest, so tested last. */
-    boolean comparesAsText(Column column) {
-        return this == JSON || this == JSONB || this == NUMERIC && declaration(column).equals("numeric");
+    int comparisonOrder() {
+        return switch (this) {
+            case JSON, JSONB -> 2;
+            case NUMERIC, CHAR, VARCHAR, TEXT, BYTEA -> 1;
+            default -> 0;
+        };
     }
 
     /** Whether the type has a collation (a key of it is compared under the tombstone's). */

@@ -7,14 +7,17 @@
 -- runs under the caller's search_path and must not depend on it: every function, operator,
 -- type and collation is pg_catalog's, named so; tables and the sequence are schema-qualified;
 -- IS [NOT] DISTINCT FROM (which finds "=" on the search_path) is not used.
+-- Most calls are the only one in their transaction, and PL/pgSQL prepares each expression
+-- anew in every transaction, so the body keeps to few and small expressions.
 --
 -- Parameters:
 --   ${function}            this function, schema-qualified
 --   ${tomb}                the tombstone table, schema-qualified
 --   ${site}                this site's name, as an SQL string literal
---   ${same_key}            NEW."k" equals OLD."k" (NULL-safe) AND ... (key equality)
---   ${same_values}         the same over every user column, exactly (text as bytes,
---                          json as text, ...): true when the UPDATE changes nothing
+--   ${same_key}            NEW."k" OPERATOR(pg_catalog.=) OLD."k" AND ... (the table's key
+--                          equality; OLD's key is never NULL)
+--   ${new_values}          every user column of NEW: NEW."c", ...
+--   ${old_values}          the same of OLD
 --   ${key_columns}         the primary-key columns: "k", ...
 --   ${old_key}             OLD."k", ...
 --   ${tomb_has_new_key}    tomb."k" OPERATOR(pg_catalog.=) NEW."k" AND ...
@@ -35,7 +38,9 @@ BEGIN
     END IF;
     IF TG_OP OPERATOR(pg_catalog.=) 'UPDATE' THEN
         IF ${same_key} THEN
-            IF ${same_values} THEN
+            -- The same stored values, byte for byte (NULL as NULL): text under any
+            -- collation, numeric with its scale, json as written, -0.0 apart from 0.0.
+            IF pg_catalog.record_image_eq(ROW(${new_values}), ROW(${old_values})) THEN
                 -- Not a change, whatever the statement did to the dv_ columns.
                 NEW.dv_version := OLD.dv_version;
                 NEW.dv_origin := OLD.dv_origin;
@@ -72,16 +77,16 @@ BEGIN
         END IF;
     END IF;
     -- An INSERT, or an UPDATE bookkept as one. A dead key comes alive again: its
-    -- tombstone goes, and its history (version, origin) continues.
-    DELETE FROM ${tomb} AS tomb WHERE ${tomb_has_new_key}
-    RETURNING tomb.dv_version, tomb.dv_origin INTO dv_tomb_version, dv_tomb_origin;
+    -- tombstone goes, and its history (version, origin) continues. Most keys have no
+    -- tombstone, and looking costs less than a DELETE that finds nothing.
+    PERFORM FROM ${tomb} AS tomb WHERE ${tomb_has_new_key};
     IF FOUND THEN
-        NEW.dv_version := coalesce(dv_tomb_version, 0) OPERATOR(pg_catalog.+) 1;
-        NEW.dv_origin := coalesce(dv_tomb_origin, pg_catalog.gen_random_uuid()::pg_catalog.text);
-    ELSE
-        NEW.dv_version := 1;
-        NEW.dv_origin := pg_catalog.gen_random_uuid()::pg_catalog.text;
+        DELETE FROM ${tomb} AS tomb WHERE ${tomb_has_new_key}
+        RETURNING tomb.dv_version, tomb.dv_origin INTO dv_tomb_version, dv_tomb_origin;
     END IF;
+    -- Both NULL unless the DELETE returned a tombstone.
+    NEW.dv_version := coalesce(dv_tomb_version, 0) OPERATOR(pg_catalog.+) 1;
+    NEW.dv_origin := coalesce(dv_tomb_origin, pg_catalog.gen_random_uuid()::pg_catalog.text);
     NEW.dv_site := ${site};
     NEW.dv_changed_at := pg_catalog.now();
     NEW.dv_seq := pg_catalog.nextval('dovetail.change_seq');
