@@ -15,7 +15,9 @@
 #
 # Usage: bench/trigger-bench.sh [ROWS] [ROUNDS] [SECONDS]   (defaults: 1000000 5 10)
 # DOVETAIL_JAR=path/to/dovetail.jar measures another build (default: sync-cli/target/dovetail.jar,
-# built when missing). Prints medians and each run's TPS; exits non-zero on any pgbench failure.
+# built when missing). DOVETAIL_COMPARE_JAR=other.jar adds a third identical database with that
+# build installed, measured in the same alternation (e.g. before and after a change).
+# Prints medians (and each run's TPS on stderr); exits non-zero on any pgbench failure.
 set -euo pipefail
 ROWS=${1:-1000000}
 ROUNDS=${2:-5}
@@ -37,24 +39,30 @@ as_pg "$bin/initdb" -D "$work/data" -U postgres --auth=trust -E UTF8 >/dev/null
 as_pg "$bin/pg_ctl" -D "$work/data" -w -l "$work/log" -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c shared_buffers=512MB -c max_wal_size=4GB" start >/dev/null
 psql() { "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres "$@"; }
 
-echo "setting up: $ROWS rows in bench_plain and bench_dv, Dovetail installed on bench_dv ($jar)" >&2
+compare=${DOVETAIL_COMPARE_JAR:-}
+dbs="bench_plain bench_dv"; [ -n "$compare" ] && dbs="$dbs bench_cmp"
+echo "setting up: $ROWS rows in each of $dbs; Dovetail from $jar on bench_dv${compare:+, from $compare on bench_cmp}" >&2
 ddl="CREATE TABLE items (id bigint PRIMARY KEY, name text, price numeric(12,2), note varchar(200), updated timestamptz);
      CREATE TABLE applied (LIKE items INCLUDING ALL)"
 load="INSERT INTO items SELECT g, 'item ' || g, (g % 10000) / 100.0, repeat('x', 40), now() FROM generate_series(1, $ROWS) g"
-for db in bench_plain bench_dv; do
+for db in $dbs; do
     psql -d postgres -c "CREATE DATABASE $db"
     psql -d $db -c "$ddl" -c "$load"
 done
-cat > "$work/dovetail.yml" <<YML
+install() { # $1 jar, $2 database
+    cat > "$work/$2.yml" <<YML
 sites:
   dv:
-    url: jdbc:postgresql://127.0.0.1:$port/bench_dv
+    url: jdbc:postgresql://127.0.0.1:$port/$2
     user: postgres
 tables: [items, applied]
 YML
-java -Xmx$HEAP -jar "$jar" --config "$work/dovetail.yml" install dv >&2
-# The backfill rewrote every row of bench_dv: compact both tables alike.
-for db in bench_plain bench_dv; do psql -d $db -c "VACUUM (FULL, ANALYZE) items" -c CHECKPOINT; done
+    java -Xmx$HEAP -jar "$1" --config "$work/$2.yml" install dv >&2
+}
+install "$jar" bench_dv
+[ -n "$compare" ] && install "$compare" bench_cmp
+# The backfill rewrote every row of the installed tables: compact all tables alike.
+for db in $dbs; do psql -d $db -c "VACUUM (FULL, ANALYZE) items" -c CHECKPOINT; done
 
 cat > "$work/update.sql" <<'SQL'
 \set id random(1, :rows)
@@ -84,7 +92,7 @@ run=0
 for commit in on off; do
     options=""; [ $commit = off ] && options="-c synchronous_commit=off"
     for round in $(seq "$ROUNDS"); do
-        order="bench_plain bench_dv"; [ $((round % 2)) = 0 ] && order="bench_dv bench_plain"
+        order=$dbs; [ $((round % 2)) = 0 ] && order=$(tr ' ' '\n' <<<"$dbs" | tac | tr '\n' ' ')
         for workload in update insert; do
             run=$((run + 1))
             base=$((ROWS + run * 100000000))
@@ -97,39 +105,51 @@ for commit in on off; do
     done
 done
 
-# Applying mode: the sync's bulk path, into the installed table 'applied' of bench_dv.
+# Applying mode: the sync's bulk path, into the installed table 'applied' of each installed database.
 apply_sql="BEGIN; SET LOCAL dovetail.applying = 'on';
 INSERT INTO applied (id, name, price, note, updated, dv_version, dv_origin, dv_site, dv_changed_at, dv_from)
 SELECT g, 'item ' || g, (g % 10000) / 100.0, repeat('x', 40), now(), 1, gen_random_uuid()::text, 'peer', now(), 'peer'
 FROM generate_series(1, $APPLY_ROWS) g; COMMIT;"
-apply_once() {
-    psql -d bench_dv -c "TRUNCATE applied, dv_tomb_applied" -c "ALTER TABLE applied $1 TRIGGER USER" -c CHECKPOINT
+apply_once() { # $1 database, $2 ENABLE or DISABLE
+    psql -d $1 -c "TRUNCATE applied, dv_tomb_applied" -c "ALTER TABLE applied $2 TRIGGER USER" -c CHECKPOINT
     local s e
-    s=$(date +%s.%N); psql -d bench_dv -c "$apply_sql"; e=$(date +%s.%N)
+    s=$(date +%s.%N); psql -d $1 -c "$apply_sql"; e=$(date +%s.%N)
+    psql -d $1 -c "ALTER TABLE applied ENABLE TRIGGER USER"
     echo "$e - $s" | bc
 }
 declare -A secs
+runs="bench_dv:DISABLE bench_dv:ENABLE"; [ -n "$compare" ] && runs+=" bench_cmp:ENABLE"
 for round in 1 2 3; do
-    for mode in DISABLE ENABLE; do
-        t=$(apply_once $mode)
-        secs[$mode]+="$t "
-        printf 'applying-mode INSERT ... SELECT of %d rows, triggers %-7s %6.2f s\n' $APPLY_ROWS ${mode,,}d "$t" >&2
+    for run in $runs; do
+        db=${run%:*}; mode=${run#*:}
+        t=$(apply_once $db $mode)
+        secs[$db,$mode]+="$t "
+        printf 'applying-mode INSERT ... SELECT of %d rows, %-9s triggers %-8s %6.2f s\n' $APPLY_ROWS $db ${mode,,}d "$t" >&2
     done
 done
-psql -d bench_dv -c "ALTER TABLE applied ENABLE TRIGGER USER"
 
+med() { tr ' ' '\n' <<<"$1" | grep . | median; }
+pct() { echo "100 * $1 / $2" | bc -l; }
 echo
 echo "pgbench -c $CLIENTS -j $CLIENTS -T $SECONDS_PER_RUN, $ROUNDS rounds alternating, $ROWS rows; median TPS"
-printf '%-8s %-20s %14s %14s %8s\n' workload synchronous_commit "without" "with Dovetail" ratio
+echo "with Dovetail: $jar${compare:+; compare: $compare}"
+header=$(printf '%-8s %-18s %12s %14s %6s' workload synchronous_commit without "with Dovetail" ratio)
+[ -n "$compare" ] && header+=$(printf ' %14s %6s' "with compare" ratio)
+echo "$header"
 for commit in on off; do
     for workload in update insert; do
-        without=$(tr ' ' '\n' <<<"${tps[$commit,$workload,bench_plain]}" | grep . | median)
-        with=$(tr ' ' '\n' <<<"${tps[$commit,$workload,bench_dv]}" | grep . | median)
-        printf '%-8s %-20s %14.1f %14.1f %7.0f%%\n' $workload $commit "$without" "$with" \
-            "$(echo "100 * $with / $without" | bc -l)"
+        without=$(med "${tps[$commit,$workload,bench_plain]}")
+        with=$(med "${tps[$commit,$workload,bench_dv]}")
+        line=$(printf '%-8s %-18s %12.1f %14.1f %5.0f%%' $workload $commit "$without" "$with" "$(pct "$with" "$without")")
+        if [ -n "$compare" ]; then
+            other=$(med "${tps[$commit,$workload,bench_cmp]}")
+            line+=$(printf ' %14.1f %5.0f%%' "$other" "$(pct "$other" "$without")")
+        fi
+        echo "$line"
     done
 done
-without=$(tr ' ' '\n' <<<"${secs[DISABLE]}" | grep . | median)
-with=$(tr ' ' '\n' <<<"${secs[ENABLE]}" | grep . | median)
-printf '\napplying-mode INSERT ... SELECT of %d rows (median of 3): triggers disabled %.2f s, enabled %.2f s (x%.2f)\n' \
-    $APPLY_ROWS "$without" "$with" "$(echo "$with / $without" | bc -l)"
+echo
+printf 'applying-mode INSERT ... SELECT of %d rows (median of 3): triggers disabled %.2f s, enabled %.2f s' \
+    $APPLY_ROWS "$(med "${secs[bench_dv,DISABLE]}")" "$(med "${secs[bench_dv,ENABLE]}")"
+[ -n "$compare" ] && printf ', compare enabled %.2f s' "$(med "${secs[bench_cmp,ENABLE]}")"
+echo
