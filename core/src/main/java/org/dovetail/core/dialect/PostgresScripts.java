@@ -37,9 +37,10 @@ final class PostgresScripts {
                 ",\n    "));
         p.put("key_columns", keyList(table, c -> quote(c.name()), ", "));
         p.put("old_key", keyList(table, c -> "OLD." + quote(c.name()), ", "));
-        p.put("same_key", keyList(table, c -> "NEW." + quote(c.name()) + " IS NOT DISTINCT FROM OLD."
+        p.put("same_key", keyList(table, c -> "NEW." + quote(c.name()) + " OPERATOR(pg_catalog.=) OLD."
                 + quote(c.name()), AND));
-        p.put("same_values", sameValues(table));
+        p.put("new_values", userColumns(table, "NEW."));
+        p.put("old_values", userColumns(table, "OLD."));
         p.put("tomb_has_new_key", keyList(table, PostgresScripts::tombHasNewKey, " AND "));
         List<String> statements = new ArrayList<>(INSTALL_TABLE.render(p));
         p.put("function", p.get("row_function"));
@@ -76,18 +77,18 @@ final class PostgresScripts {
         return p;
     }
 
-    /** Every user column compared exactly; those compared as text last, as they cost most. */
-    private static String sameValues(TableShape table) {
+    /** Every user column of the NEW or OLD row, in {@link PostgresType#comparisonOrder}. */
+    private static String userColumns(TableShape table, String row) {
         return table.columns().stream()
-                .sorted(Comparator.comparing(c -> type(c).comparesAsText(c)))
-                .map(c -> type(c).sameValue("NEW." + quote(c.name()), "OLD." + quote(c.name()), c))
-                .collect(Collectors.joining(AND));
+                .sorted(Comparator.comparingInt(c -> type(c).comparisonOrder()))
+                .map(c -> row + quote(c.name()))
+                .collect(Collectors.joining(", "));
     }
 
     /** The tombstone's key column has the database's default collation, the table's may not. */
     private static String tombHasNewKey(Column c) {
-        String collation = type(c).collatable() ? " COLLATE \"default\"" : "";
-        return "tomb." + quote(c.name()) + " = NEW." + quote(c.name()) + collation;
+        String collation = type(c).collatable() ? " COLLATE pg_catalog.\"default\"" : "";
+        return "tomb." + quote(c.name()) + " OPERATOR(pg_catalog.=) NEW." + quote(c.name()) + collation;
     }
 
     private static String keyList(TableShape table, Function<Column, String> item, String separator) {

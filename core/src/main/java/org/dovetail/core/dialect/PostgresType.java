@@ -105,24 +105,16 @@ enum PostgresType {
     }
 
     /**
-     * An expression true when {@code a} and {@code b} (two values of the column) are the same
-     * exactly, NULLs included. The type's {@code =} is not always that: json has none,
-     * jsonb and an unconstrained numeric call {@code 1.0} and {@code 1.00} equal, and a
-     * nondeterministic collation calls {@code 'a'} and {@code 'A'} equal.
+     * Where the column goes in the row images the trigger compares to tell whether an UPDATE
+     * changed anything (docs/bookkeeping.md): fixed-size values first, then variable-length
+     * ones, json and jsonb (often large) last, so that a difference is found early.
      */
-    String sameValue(String a, String b, Column column) {
-        if (comparesAsText(column)) {
-            return a + "::text IS NOT DISTINCT FROM " + b + "::text";
-        }
-        if (this == CHAR || this == VARCHAR || this == TEXT) {
-            return a + " COLLATE \"C\" IS NOT DISTINCT FROM " + b + " COLLATE \"C\"";
-        }
-        return a + " IS NOT DISTINCT FROM " + b;
-    }
-
-    /** Whether {@link #sameValue} converts to text: dearer, so tested last. */
-    boolean comparesAsText(Column column) {
-        return this == JSON || this == JSONB || this == NUMERIC && declaration(column).equals("numeric");
+    int comparisonOrder() {
+        return switch (this) {
+            case JSON, JSONB -> 2;
+            case NUMERIC, CHAR, VARCHAR, TEXT, BYTEA -> 1;
+            default -> 0;
+        };
     }
 
     /** Whether the type has a collation (a key of it is compared under the tombstone's). */

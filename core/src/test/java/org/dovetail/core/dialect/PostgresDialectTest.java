@@ -160,27 +160,26 @@ class PostgresDialectTest {
             CREATE INDEX IF NOT EXISTS "dv_tomb_order_lines_dv_txid_idx" ON "shop"."dv_tomb_order_lines" (dv_txid);
 
             CREATE OR REPLACE FUNCTION "shop"."dv_trg_order_lines_row"() RETURNS trigger
-            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $dv$
+            LANGUAGE plpgsql SECURITY DEFINER AS $dv$
             DECLARE
                 -- Named dv_*, a prefix no user column may have, so no name here is ambiguous.
-                -- The setting is NULL in a session that never set it: that is not applying.
-                dv_applying constant boolean := coalesce(current_setting('dovetail.applying', true) = 'on', false);
-                dv_tomb_version bigint;
-                dv_tomb_origin varchar(36);
+                dv_tomb_version pg_catalog.int8;
+                dv_tomb_origin pg_catalog.varchar(36);
             BEGIN
-                IF TG_OP = 'UPDATE' THEN
-                    IF NEW."order_no" IS NOT DISTINCT FROM OLD."order_no"
-                           AND NEW."line" IS NOT DISTINCT FROM OLD."line" THEN
-                        IF dv_applying THEN
-                            -- A row received from a peer keeps the bookkeeping it came with.
-                            NEW.dv_seq := nextval('dovetail.change_seq');
-                            NEW.dv_txid := txid_current();
-                            RETURN NEW;
-                        END IF;
-                        IF NEW."order_no" COLLATE "C" IS NOT DISTINCT FROM OLD."order_no" COLLATE "C"
-                           AND NEW."line" IS NOT DISTINCT FROM OLD."line"
-                           AND NEW."qty" IS NOT DISTINCT FROM OLD."qty"
-                           AND NEW."data"::text IS NOT DISTINCT FROM OLD."data"::text THEN
+                -- Applying mode: a row received from a peer keeps the bookkeeping it came with, and
+                -- the sync deals with tombstones itself. (The setting is NULL in a session that
+                -- never set it: that is not applying.)
+                IF pg_catalog.current_setting('dovetail.applying', true) OPERATOR(pg_catalog.=) 'on' THEN
+                    NEW.dv_seq := pg_catalog.nextval('dovetail.change_seq');
+                    NEW.dv_txid := pg_catalog.txid_current();
+                    RETURN NEW;
+                END IF;
+                IF TG_OP OPERATOR(pg_catalog.=) 'UPDATE' THEN
+                    IF NEW."order_no" OPERATOR(pg_catalog.=) OLD."order_no"
+                           AND NEW."line" OPERATOR(pg_catalog.=) OLD."line" THEN
+                        -- The same stored values, byte for byte (NULL as NULL): text under any
+                        -- collation, numeric with its scale, json as written, -0.0 apart from 0.0.
+                        IF pg_catalog.record_image_eq(ROW(NEW."line", NEW."qty", NEW."order_no", NEW."data"), ROW(OLD."line", OLD."qty", OLD."order_no", OLD."data")) THEN
                             -- Not a change, whatever the statement did to the dv_ columns.
                             NEW.dv_version := OLD.dv_version;
                             NEW.dv_origin := OLD.dv_origin;
@@ -192,22 +191,24 @@ class PostgresDialectTest {
                             RETURN NEW;
                         END IF;
                         IF OLD.dv_version IS NOT NULL THEN
-                            NEW.dv_version := OLD.dv_version + 1;
+                            NEW.dv_version := OLD.dv_version OPERATOR(pg_catalog.+) 1;
                             NEW.dv_origin := OLD.dv_origin;
                             NEW.dv_site := 'hq';
-                            NEW.dv_changed_at := now();
-                            NEW.dv_seq := nextval('dovetail.change_seq');
+                            NEW.dv_changed_at := pg_catalog.now();
+                            NEW.dv_seq := pg_catalog.nextval('dovetail.change_seq');
                             NEW.dv_from := NULL;
-                            NEW.dv_txid := txid_current();
+                            NEW.dv_txid := pg_catalog.txid_current();
                             RETURN NEW;
                         END IF;
                         -- A row from before install that is not backfilled yet: bookkept as an INSERT.
-                    ELSIF NOT dv_applying THEN
+                    ELSE
                         -- A new primary key: the old key is deleted (a tombstone), the new one inserted.
                         INSERT INTO "shop"."dv_tomb_order_lines" AS tomb
                             ("order_no", "line", dv_version, dv_origin, dv_site, dv_changed_at, dv_seq, dv_from, dv_txid)
-                        VALUES (OLD."order_no", OLD."line", coalesce(OLD.dv_version, 0) + 1, coalesce(OLD.dv_origin, gen_random_uuid()::text),
-                                'hq', now(), nextval('dovetail.change_seq'), NULL, txid_current())
+                        VALUES (OLD."order_no", OLD."line", coalesce(OLD.dv_version, 0) OPERATOR(pg_catalog.+) 1,
+                                coalesce(OLD.dv_origin, pg_catalog.gen_random_uuid()::pg_catalog.text),
+                                'hq', pg_catalog.now(), pg_catalog.nextval('dovetail.change_seq'), NULL,
+                                pg_catalog.txid_current())
                         ON CONFLICT ("order_no", "line") DO UPDATE SET
                             dv_version = excluded.dv_version, dv_origin = excluded.dv_origin, dv_site = excluded.dv_site,
                             dv_changed_at = excluded.dv_changed_at, dv_seq = excluded.dv_seq, dv_from = excluded.dv_from,
@@ -215,34 +216,33 @@ class PostgresDialectTest {
                     END IF;
                 END IF;
                 -- An INSERT, or an UPDATE bookkept as one. A dead key comes alive again: its
-                -- tombstone goes, and its history (version, origin) continues.
-                DELETE FROM "shop"."dv_tomb_order_lines" AS tomb WHERE tomb."order_no" = NEW."order_no" COLLATE "default" AND tomb."line" = NEW."line"
-                RETURNING tomb.dv_version, tomb.dv_origin INTO dv_tomb_version, dv_tomb_origin;
-                IF NOT dv_applying THEN
-                    IF FOUND THEN
-                        NEW.dv_version := coalesce(dv_tomb_version, 0) + 1;
-                        NEW.dv_origin := coalesce(dv_tomb_origin, gen_random_uuid()::text);
-                    ELSE
-                        NEW.dv_version := 1;
-                        NEW.dv_origin := gen_random_uuid()::text;
-                    END IF;
-                    NEW.dv_site := 'hq';
-                    NEW.dv_changed_at := now();
-                    NEW.dv_from := NULL;
+                -- tombstone goes, and its history (version, origin) continues. Most keys have no
+                -- tombstone, and looking costs less than a DELETE that finds nothing.
+                PERFORM FROM "shop"."dv_tomb_order_lines" AS tomb WHERE tomb."order_no" OPERATOR(pg_catalog.=) NEW."order_no" COLLATE pg_catalog."default" AND tomb."line" OPERATOR(pg_catalog.=) NEW."line";
+                IF FOUND THEN
+                    DELETE FROM "shop"."dv_tomb_order_lines" AS tomb WHERE tomb."order_no" OPERATOR(pg_catalog.=) NEW."order_no" COLLATE pg_catalog."default" AND tomb."line" OPERATOR(pg_catalog.=) NEW."line"
+                    RETURNING tomb.dv_version, tomb.dv_origin INTO dv_tomb_version, dv_tomb_origin;
                 END IF;
-                NEW.dv_seq := nextval('dovetail.change_seq');
-                NEW.dv_txid := txid_current();
+                -- Both NULL unless the DELETE returned a tombstone.
+                NEW.dv_version := coalesce(dv_tomb_version, 0) OPERATOR(pg_catalog.+) 1;
+                NEW.dv_origin := coalesce(dv_tomb_origin, pg_catalog.gen_random_uuid()::pg_catalog.text);
+                NEW.dv_site := 'hq';
+                NEW.dv_changed_at := pg_catalog.now();
+                NEW.dv_seq := pg_catalog.nextval('dovetail.change_seq');
+                NEW.dv_from := NULL;
+                NEW.dv_txid := pg_catalog.txid_current();
                 RETURN NEW;
             END
             $dv$;
 
             CREATE OR REPLACE FUNCTION "shop"."dv_trg_order_lines_del"() RETURNS trigger
-            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $dv$
+            LANGUAGE plpgsql SECURITY DEFINER AS $dv$
             BEGIN
                 INSERT INTO "shop"."dv_tomb_order_lines" AS tomb
                     ("order_no", "line", dv_version, dv_origin, dv_site, dv_changed_at, dv_seq, dv_from, dv_txid)
-                VALUES (OLD."order_no", OLD."line", coalesce(OLD.dv_version, 0) + 1, coalesce(OLD.dv_origin, gen_random_uuid()::text),
-                        'hq', now(), nextval('dovetail.change_seq'), NULL, txid_current())
+                VALUES (OLD."order_no", OLD."line", coalesce(OLD.dv_version, 0) OPERATOR(pg_catalog.+) 1,
+                        coalesce(OLD.dv_origin, pg_catalog.gen_random_uuid()::pg_catalog.text),
+                        'hq', pg_catalog.now(), pg_catalog.nextval('dovetail.change_seq'), NULL, pg_catalog.txid_current())
                 ON CONFLICT ("order_no", "line") DO UPDATE SET
                     dv_version = excluded.dv_version, dv_origin = excluded.dv_origin, dv_site = excluded.dv_site,
                     dv_changed_at = excluded.dv_changed_at, dv_seq = excluded.dv_seq, dv_from = excluded.dv_from,
@@ -250,6 +250,10 @@ class PostgresDialectTest {
                 RETURN NULL;
             END
             $dv$;
+
+            REVOKE EXECUTE ON FUNCTION "shop"."dv_trg_order_lines_row"() FROM PUBLIC;
+
+            REVOKE EXECUTE ON FUNCTION "shop"."dv_trg_order_lines_del"() FROM PUBLIC;
 
             DROP TRIGGER IF EXISTS "dv_trg_order_lines_row" ON "shop"."order_lines";
 
@@ -259,7 +263,7 @@ class PostgresDialectTest {
             DROP TRIGGER IF EXISTS "dv_trg_order_lines_del" ON "shop"."order_lines";
 
             CREATE TRIGGER "dv_trg_order_lines_del" AFTER DELETE ON "shop"."order_lines"
-                FOR EACH ROW WHEN (current_setting('dovetail.applying', true) IS DISTINCT FROM 'on')
+                FOR EACH ROW WHEN (NOT coalesce(pg_catalog.current_setting('dovetail.applying', true) OPERATOR(pg_catalog.=) 'on', false))
                 EXECUTE FUNCTION "shop"."dv_trg_order_lines_del"();
             """;
 

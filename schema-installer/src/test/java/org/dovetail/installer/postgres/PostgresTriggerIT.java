@@ -1,6 +1,7 @@
 package org.dovetail.installer.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -234,6 +235,7 @@ class PostgresTriggerIT {
             exec(c, "INSERT INTO " + table + " (id, name) VALUES (9, 'dead soon')");
             exec(c, "DELETE FROM " + table + " WHERE id = 9");
             c.commit();
+            Bk dead = tombstone(c, 9).orElseThrow();
 
             long txid = txid(c);
             DIALECT.setApplying(c, true);
@@ -251,7 +253,8 @@ class PostgresTriggerIT {
             assertThat(one).isEqualTo(new Bk(5L, origin, "laptop", then, one.seq, "laptop", txid));
             assertThat(one.seq).isPositive();
             assertThat(row(c, 9).orElseThrow().version).isEqualTo(5);
-            assertThat(tombstone(c, 9)).as("an applied insert ends the key's tombstone").isEmpty();
+            assertThat(tombstone(c, 9)).as("an applied insert leaves the tombstones alone (the sync ends them)")
+                    .contains(dead);
 
             DIALECT.setApplying(c, true);
             exec(c, "UPDATE " + table + " SET name = 'edited at laptop', dv_version = 6 WHERE id = 1");
@@ -263,6 +266,13 @@ class PostgresTriggerIT {
             assertThat(updated.changedAt).isEqualTo(then);
             assertThat(updated.from).isEqualTo("laptop");
             assertThat(updated.seq).isGreaterThan(one.seq);
+
+            DIALECT.setApplying(c, true);
+            exec(c, "UPDATE " + table + " SET id = 3 WHERE id = 9");
+            c.commit();
+            assertThat(row(c, 3).orElseThrow().version).isEqualTo(5);
+            assertThat(tombstone(c, 9)).as("an applied key change writes no tombstone").contains(dead);
+            assertThat(tombstone(c, 3)).isEmpty();
 
             DIALECT.setApplying(c, true);
             exec(c, "DELETE FROM " + table + " WHERE id = 1");
@@ -279,6 +289,127 @@ class PostgresTriggerIT {
             exec(c, "DELETE FROM " + table + " WHERE id = 2");
             c.commit();
             assertThat(tombstone(c, 2)).isPresent();
+        }
+    }
+
+    /**
+     * The trigger functions are SECURITY DEFINER without a fixed search_path: a role that may
+     * only write the table sets up look-alikes of everything they use, in a schema of its own
+     * ahead of pg_catalog and in pg_temp (searched first for types). None may ever run (they
+     * would run with the rights of the functions' owner), and the bookkeeping stays right.
+     */
+    @Test
+    void aCallersSearchPathCannotHijackTheTriggers() throws SQLException {
+        String role = "intruder_" + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection c = pg.connect()) {
+            exec(c, "CREATE TABLE app.guarded (id integer PRIMARY KEY, name varchar(40), price numeric(10,2),"
+                    + " amount numeric, note text, doc jsonb, at timestamptz)");
+            install(c, new TableShape("app", "guarded", List.of(
+                    new Column("id", Types.INTEGER, "int4", 10, 0, false),
+                    new Column("name", Types.VARCHAR, "varchar", 40, 0, true),
+                    new Column("price", Types.NUMERIC, "numeric", 10, 2, true),
+                    new Column("amount", Types.NUMERIC, "numeric", 0, 0, true),
+                    new Column("note", Types.VARCHAR, "text", Integer.MAX_VALUE, 0, true),
+                    new Column("doc", Types.OTHER, "jsonb", Integer.MAX_VALUE, 0, true),
+                    new Column("at", Types.TIMESTAMP, "timestamptz", 35, 6, true)), List.of("id")));
+            exec(c, "CREATE ROLE " + role + " LOGIN PASSWORD 'secret'");
+            exec(c, "GRANT USAGE ON SCHEMA app TO " + role);
+            exec(c, "GRANT SELECT, INSERT, UPDATE, DELETE ON app.guarded TO " + role);
+            exec(c, "GRANT CREATE ON DATABASE \"" + pg.database().name() + "\" TO " + role);
+            try (Connection intruder = pg.database().connect(role, "secret")) {
+                String trap = "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'hijacked'; END $$";
+                exec(intruder, "CREATE SCHEMA trap");
+                exec(intruder, "CREATE FUNCTION trap.hijacked() RETURNS boolean " + trap);
+                for (String function : List.of("nextval(regclass) RETURNS bigint", "now() RETURNS timestamptz",
+                        "txid_current() RETURNS bigint", "gen_random_uuid() RETURNS uuid",
+                        "current_setting(text) RETURNS text", "current_setting(text, boolean) RETURNS text",
+                        "record_image_eq(record, record) RETURNS boolean")) {
+                    exec(intruder, "CREATE FUNCTION trap." + function + " " + trap);
+                }
+                int n = 0;
+                for (String types : List.of("integer, integer", "bigint, bigint", "bigint, integer", "text, text",
+                        "varchar, varchar", "numeric, numeric", "jsonb, jsonb", "timestamptz, timestamptz")) {
+                    String[] args = types.split(", ");
+                    for (String operator : List.of("=", "+")) {
+                        String function = "trap.op" + n++;
+                        exec(intruder, "CREATE FUNCTION " + function + "(" + types + ") RETURNS boolean " + trap);
+                        exec(intruder, "CREATE OPERATOR trap." + operator + " (LEFTARG = " + args[0]
+                                + ", RIGHTARG = " + args[1] + ", FUNCTION = " + function + ")");
+                    }
+                }
+                for (String type : List.of("text", "int8", "int4", "numeric", "varchar", "jsonb", "timestamptz",
+                        "uuid", "bool")) {
+                    exec(intruder, "CREATE DOMAIN trap." + type + " AS pg_catalog." + type + " CHECK (trap.hijacked())");
+                    exec(intruder, "CREATE DOMAIN pg_temp." + type + " AS pg_catalog." + type
+                            + " CHECK (trap.hijacked())");
+                }
+                for (String collation : List.of("\"C\"", "\"default\"")) {
+                    exec(intruder, "CREATE COLLATION trap." + collation
+                            + " (provider = icu, locale = 'und-u-ks-level2', deterministic = false)");
+                }
+                exec(intruder, "SET search_path = trap, pg_catalog");
+                for (String armed : List.of("SELECT 1 = 1", "SELECT now()", "SELECT 'x'::text",
+                        "SELECT current_setting('dovetail.applying', true)", "SELECT 2::bigint + 1")) {
+                    assertThatThrownBy(() -> exec(intruder, armed)).as(armed).hasMessageContaining("hijacked");
+                }
+                assertThat(queryLong(intruder, "SELECT count(*) WHERE 'a' COLLATE \"C\" OPERATOR(pg_catalog.=) 'A'"))
+                        .as("the look-alike collation \"C\" is caseless").isOne();
+
+                exec(intruder, "INSERT INTO app.guarded VALUES (1, 'one', 1.5, 2.50, 'n', '{\"a\": 1}', '2024-01-01')");
+                Bk inserted = bookkeeping(c, "app.guarded", 1).orElseThrow();
+                assertThat(inserted.version).isEqualTo(1);
+                assertThat(inserted.site).isEqualTo(SITE);
+                assertThat(inserted.origin).hasSize(36);
+                assertThat(inserted.seq).isPositive();
+
+                String one = " WHERE id OPERATOR(pg_catalog.=) 1";
+                exec(intruder, "UPDATE app.guarded SET name = 'one', price = 1.50, amount = 2.50, note = 'n',"
+                        + " doc = '{\"a\": 1}', at = '2024-01-01'" + one);
+                assertThat(bookkeeping(c, "app.guarded", 1)).as("the same values").contains(inserted);
+                long version = 1;
+                for (String change : List.of("name = 'ONE'", "amount = 2.500", "doc = '{\"a\": 1.0}'", "price = 2",
+                        "note = NULL", "at = '2024-01-02'")) {
+                    exec(intruder, "UPDATE app.guarded SET " + change + one);
+                    Bk changed = bookkeeping(c, "app.guarded", 1).orElseThrow();
+                    assertThat(changed.version).as(change).isEqualTo(++version);
+                    assertThat(changed.origin).isEqualTo(inserted.origin);
+                }
+
+                exec(intruder, "UPDATE app.guarded SET id = 2" + one);
+                Bk moved = bookkeeping(c, "app.dv_tomb_guarded", 1).orElseThrow();
+                assertThat(moved.version).isEqualTo(version + 1);
+                assertThat(moved.origin).isEqualTo(inserted.origin);
+                assertThat(bookkeeping(c, "app.guarded", 2).orElseThrow().version).isEqualTo(1);
+
+                exec(intruder, "DELETE FROM app.guarded WHERE id OPERATOR(pg_catalog.=) 2");
+                assertThat(bookkeeping(c, "app.dv_tomb_guarded", 2).orElseThrow().version).isEqualTo(2);
+
+                exec(intruder, "INSERT INTO app.guarded (id, name) VALUES (1, 'again')");
+                Bk again = bookkeeping(c, "app.guarded", 1).orElseThrow();
+                assertThat(again.version).isEqualTo(moved.version + 1);
+                assertThat(again.origin).isEqualTo(moved.origin);
+                assertThat(bookkeeping(c, "app.dv_tomb_guarded", 1)).isEmpty();
+
+                // Nor does the role get at anything else of Dovetail's.
+                exec(intruder, "CREATE TABLE trap.mine (LIKE app.guarded)");
+                for (String denied : List.of("SELECT count(*) FROM app.dv_tomb_guarded",
+                        "DELETE FROM app.dv_tomb_guarded",
+                        "SELECT pg_catalog.nextval('dovetail.change_seq')",
+                        "SELECT count(*) FROM dovetail.site",
+                        "CREATE TRIGGER mine_row BEFORE INSERT OR UPDATE ON trap.mine FOR EACH ROW"
+                                + " EXECUTE FUNCTION app.dv_trg_guarded_row()",
+                        "CREATE TRIGGER mine_del AFTER DELETE ON trap.mine FOR EACH ROW"
+                                + " EXECUTE FUNCTION app.dv_trg_guarded_del()")) {
+                    assertThatThrownBy(() -> exec(intruder, denied)).as(denied).hasMessageContaining("permission denied");
+                }
+            }
+            assertThat(queryLong(c, "SELECT count(*) FROM pg_roles WHERE rolname = '" + role + "' AND NOT rolsuper"
+                    + " AND NOT rolcreaterole AND NOT rolcreatedb AND NOT rolbypassrls")).isOne();
+            assertThat(queryLong(c, "SELECT count(*) WHERE has_table_privilege('" + role + "', 'app.dv_tomb_guarded',"
+                    + " 'SELECT, INSERT, UPDATE, DELETE') OR has_schema_privilege('" + role + "', 'dovetail', 'USAGE')"
+                    + " OR has_function_privilege('" + role + "', 'app.dv_trg_guarded_row()', 'EXECUTE')"
+                    + " OR pg_has_role('" + role + "', 'pg_read_all_data', 'MEMBER')")).isZero();
+            exec(c, "DROP OWNED BY " + role + "; DROP ROLE " + role);
         }
     }
 
@@ -390,22 +521,27 @@ class PostgresTriggerIT {
     @Test
     void changesThatEqualityWouldMissStillCount() throws SQLException {
         try (Connection c = pg.connect()) {
-            exec(c, "CREATE TABLE app.exact (id integer PRIMARY KEY, n numeric, j json, b jsonb, t text)");
+            exec(c, "CREATE TABLE app.exact (id integer PRIMARY KEY, n numeric, j json, b jsonb, t text,"
+                    + " f double precision)");
             install(c, new TableShape("app", "exact", List.of(
                     new Column("id", Types.INTEGER, "int4", 10, 0, false),
                     new Column("n", Types.NUMERIC, "numeric", 0, 0, true),
                     new Column("j", Types.OTHER, "json", Integer.MAX_VALUE, 0, true),
                     new Column("b", Types.OTHER, "jsonb", Integer.MAX_VALUE, 0, true),
-                    new Column("t", Types.VARCHAR, "text", Integer.MAX_VALUE, 0, true)), List.of("id")));
-            exec(c, "INSERT INTO app.exact VALUES (1, 1.5, '{\"a\": 1}', '{\"a\": 1.0}', 'abc')");
+                    new Column("t", Types.VARCHAR, "text", Integer.MAX_VALUE, 0, true),
+                    new Column("f", Types.DOUBLE, "float8", 17, 17, true)), List.of("id")));
+            exec(c, "INSERT INTO app.exact VALUES (1, 1.5, '{\"a\": 1}', '{\"a\": 1.0}', 'abc', 0)");
 
-            List<String> changes = List.of("n = 1.50", "j = '{\"a\":1}'", "b = '{\"a\": 1.00}'");
+            // As on H2 (SameValue): the stored value exactly, so -0.0 is not 0.0, and NaN is NaN.
+            List<String> changes = List.of("n = 1.50", "j = '{\"a\":1}'", "b = '{\"a\": 1.00}'", "f = '-0'",
+                    "f = 'NaN'", "t = NULL", "t = ''");
             long version = 1;
             for (String change : changes) {
                 exec(c, "UPDATE app.exact SET " + change + " WHERE id = 1");
                 assertThat(version(c, "app.exact", 1)).as(change).isEqualTo(++version);
             }
-            exec(c, "UPDATE app.exact SET n = 1.50, j = '{\"a\":1}', b = '{\"a\": 1.00}', t = 'abc' WHERE id = 1");
+            exec(c, "UPDATE app.exact SET n = 1.50, j = '{\"a\":1}', b = '{\"a\": 1.00}', t = '', f = 'NaN'"
+                    + " WHERE id = 1");
             assertThat(version(c, "app.exact", 1)).isEqualTo(version);
 
             assertThat(queryLong(c, "SELECT count(*) FROM pg_collation WHERE collprovider = 'i'"))

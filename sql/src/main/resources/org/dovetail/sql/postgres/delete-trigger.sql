@@ -2,7 +2,8 @@
 -- application: the key's tombstone, so the sync learns of the delete
 -- (docs/bookkeeping.md, "Trigger behaviour"). Not called in applying mode: the
 -- trigger's WHEN clause skips it, and the sync writes the tombstone itself.
--- SECURITY DEFINER and search_path as in row-trigger.sql.
+-- SECURITY DEFINER without SET search_path, so written to be independent of the
+-- caller's search_path, as row-trigger.sql.
 --
 -- Parameters:
 --   ${function}            this function, schema-qualified
@@ -11,12 +12,13 @@
 --   ${key_columns}         the primary-key columns: "k", ...
 --   ${old_key}             OLD."k", ...
 CREATE OR REPLACE FUNCTION ${function}() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $dv$
+LANGUAGE plpgsql SECURITY DEFINER AS $dv$
 BEGIN
     INSERT INTO ${tomb} AS tomb
         (${key_columns}, dv_version, dv_origin, dv_site, dv_changed_at, dv_seq, dv_from, dv_txid)
-    VALUES (${old_key}, coalesce(OLD.dv_version, 0) + 1, coalesce(OLD.dv_origin, gen_random_uuid()::text),
-            ${site}, now(), nextval('dovetail.change_seq'), NULL, txid_current())
+    VALUES (${old_key}, coalesce(OLD.dv_version, 0) OPERATOR(pg_catalog.+) 1,
+            coalesce(OLD.dv_origin, pg_catalog.gen_random_uuid()::pg_catalog.text),
+            ${site}, pg_catalog.now(), pg_catalog.nextval('dovetail.change_seq'), NULL, pg_catalog.txid_current())
     ON CONFLICT (${key_columns}) DO UPDATE SET
         dv_version = excluded.dv_version, dv_origin = excluded.dv_origin, dv_site = excluded.dv_site,
         dv_changed_at = excluded.dv_changed_at, dv_seq = excluded.dv_seq, dv_from = excluded.dv_from,
