@@ -15,6 +15,7 @@ import org.dovetail.core.site.SiteIdentity;
 import org.dovetail.core.site.SqlErrors;
 import org.dovetail.core.table.TableName;
 import org.dovetail.core.table.TableShape;
+import org.jooq.exception.DataAccessException;
 
 /**
  * {@code dovetail install}, {@code install --print-sql} and {@code uninstall} for one site:
@@ -79,7 +80,7 @@ public final class Installer {
                 results.add(new InstallResult.TableInstall(tables.get(i).toString(), already, backfilled));
             }
             return new InstallResult(site.name(), migrations, results, Duration.ofNanos(System.nanoTime() - start));
-        } catch (SQLException e) {
+        } catch (SQLException | DataAccessException e) {
             throw DovetailException.failed("install at site '" + site.name() + "' failed: " + SqlErrors.describe(e), e);
         }
     }
