@@ -173,12 +173,16 @@ public final class Installer {
             }
             for (TableShape shape : shapes) {
                 out.append("\n-- table ").append(shape.key()).append('\n');
-                out.append("-- in one transaction, which waits at most ").append(lockTimeout.toMillis())
-                        .append(" ms for a lock and is tried ").append(lockAttempts)
-                        .append(" times; install also records the table in ").append(dialect.metaSchema())
-                        .append('.').append(dialect.fold("replicated_table")).append(" in it\n");
+                List<String> lockTimeoutSql = dialect.lockTimeoutSql(lockTimeout);
+                out.append("-- in one transaction");
+                if (!lockTimeoutSql.isEmpty()) {
+                    out.append(", which waits at most ").append(lockTimeout.toMillis()).append(" ms for a lock")
+                            .append(" and is tried up to ").append(lockAttempts).append(" times");
+                }
+                out.append("; install also records the table in ").append(dialect.metaSchema()).append('.')
+                        .append(dialect.fold("replicated_table")).append(" in it\n");
                 out.append("BEGIN;\n");
-                for (String statement : dialect.lockTimeoutSql(lockTimeout)) {
+                for (String statement : lockTimeoutSql) {
                     appendStatement(out, statement);
                 }
                 for (String statement : dialect.installSql(shape, site.name())) {

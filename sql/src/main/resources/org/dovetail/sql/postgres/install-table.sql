@@ -1,7 +1,8 @@
 -- Bookkeeping columns and the tombstone table of one replicated table (docs/bookkeeping.md).
 -- Every statement is safe to run again on an installed table. The columns are nullable
--- without a default, so adding them rewrites nothing: the ALTER holds its lock for a moment.
--- The indexes on the table's dv_seq and dv_txid come later (install-indexes.sql).
+-- without a default, so adding them only changes the catalog: the install transaction holds
+-- the table's lock for a moment. The indexes on the table's dv_seq and dv_txid are built
+-- after the backfill (install-indexes.sql).
 --
 -- Parameters:
 --   ${table}               the replicated table, schema-qualified
