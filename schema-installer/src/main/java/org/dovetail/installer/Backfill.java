@@ -71,7 +71,7 @@ public final class Backfill {
             try {
                 total += update(t, siteName, todo, dialect.lockTimeoutSql(ROW_LOCK_WAIT));
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                Installer.rollback(connection, e);
                 if (!SqlErrors.sqlCause(e).map(dialect::isLockTimeout).orElse(false)) {
                     throw e;
                 }

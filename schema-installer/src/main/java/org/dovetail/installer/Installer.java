@@ -103,7 +103,7 @@ public final class Installer {
                 connection.commit();
                 return;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                rollback(connection, e);
                 boolean timedOut = SqlErrors.sqlCause(e).map(dialect::isLockTimeout).orElse(false);
                 if (!timedOut) {
                     throw e;
@@ -141,6 +141,15 @@ public final class Installer {
             execute(connection, List.of(index.create()));
         } finally {
             connection.setAutoCommit(false);
+        }
+    }
+
+    /** Rolls back after a failure; when that fails too (a lost connection), the failure says the cause. */
+    static void rollback(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
         }
     }
 
