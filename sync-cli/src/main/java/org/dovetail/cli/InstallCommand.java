@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 /** {@code dovetail install SITE [--print-sql]}. */
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Adds Dovetail's bookkeeping to SITE: its metadata schema, the dv_ columns, tombstone "
-                + "tables and triggers of every configured table, and backfills existing rows. Safe to re-run."},
+                + "tables and triggers of every configured table, and backfills existing rows. Applications may "
+                + "keep writing meanwhile. Safe to re-run; an interrupted install is completed by the next."},
         footer = {"%nExamples:", "  dovetail install desktop", "  dovetail install desktop --print-sql > install.sql"})
 final class InstallCommand implements Callable<Integer> {
     @ParentCommand

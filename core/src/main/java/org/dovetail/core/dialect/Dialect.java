@@ -53,10 +53,33 @@ public interface Dialect {
 
     /**
      * The statements that install (or re-install, idempotently) bookkeeping columns,
-     * index, tombstone table and triggers for one table at a site named {@code siteName}.
+     * tombstone table and triggers for one table at a site named {@code siteName}, in one
+     * transaction; on H2 also the index on the seq column (see {@link #installIndexes}).
      * The metadata schema already exists when they run.
      */
     List<String> installSql(TableShape table, String siteName);
+
+    /**
+     * Indexes on the table that install builds after its backfill, each without blocking the
+     * application's writes; empty when {@link #installSql} creates them.
+     */
+    default List<IndexBuild> installIndexes(TableShape table) {
+        return List.of();
+    }
+
+    /**
+     * Statements opening an install transaction so that it waits at most {@code timeout} for a
+     * lock, rather than queue in front of the application's writes; empty when the database
+     * has no such setting.
+     */
+    default List<String> lockTimeoutSql(java.time.Duration timeout) {
+        return List.of();
+    }
+
+    /** Whether the statement failed because a lock was not granted within the lock timeout. */
+    default boolean isLockTimeout(SQLException e) {
+        return false;
+    }
 
     /** The statements that remove everything {@link #installSql} added, leaving the table as before. */
     List<String> uninstallSql(TableShape table);

@@ -59,6 +59,23 @@ public final class PostgresDialect implements Dialect {
         return PostgresScripts.install(table, siteName);
     }
 
+    /** The table's indexes on dv_seq and dv_txid, built CONCURRENTLY. */
+    @Override
+    public List<IndexBuild> installIndexes(TableShape table) {
+        return PostgresScripts.indexes(table);
+    }
+
+    @Override
+    public List<String> lockTimeoutSql(java.time.Duration timeout) {
+        return List.of("SET LOCAL lock_timeout = '" + timeout.toMillis() + "ms'");
+    }
+
+    /** SQLSTATE 55P03, lock_not_available: lock_timeout ran out (or NOWAIT). */
+    @Override
+    public boolean isLockTimeout(SQLException e) {
+        return "55P03".equals(e.getSQLState());
+    }
+
     @Override
     public List<String> uninstallSql(TableShape table) {
         return PostgresScripts.uninstall(table);

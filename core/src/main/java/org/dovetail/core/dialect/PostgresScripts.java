@@ -23,6 +23,7 @@ final class PostgresScripts {
     private static final PostgresTemplate ROW_TRIGGER = PostgresTemplate.load("row-trigger.sql");
     private static final PostgresTemplate DELETE_TRIGGER = PostgresTemplate.load("delete-trigger.sql");
     private static final PostgresTemplate INSTALL_TRIGGERS = PostgresTemplate.load("install-triggers.sql");
+    private static final PostgresTemplate INSTALL_INDEXES = PostgresTemplate.load("install-indexes.sql");
     private static final PostgresTemplate UNINSTALL = PostgresTemplate.load("uninstall.sql");
     /** Continues an AND chain in a trigger body on its own line, under the IF. */
     private static final String AND = "\n               AND ";
@@ -49,6 +50,19 @@ final class PostgresScripts {
         statements.addAll(DELETE_TRIGGER.render(p));
         statements.addAll(INSTALL_TRIGGERS.render(p));
         return List.copyOf(statements);
+    }
+
+    /** The table's indexes on dv_seq and dv_txid; an index left INVALID by an interrupted build is rebuilt. */
+    static List<IndexBuild> indexes(TableShape table) {
+        Map<String, String> p = names(table);
+        List<String> create = INSTALL_INDEXES.render(p);
+        return List.of(index(table, p.get("seq_index"), create.get(0)), index(table, p.get("txid_index"), create.get(1)));
+    }
+
+    private static IndexBuild index(TableShape table, String name, String create) {
+        String qualified = quote(table.schema()) + "." + name;
+        return new IndexBuild(qualified, create, "DROP INDEX CONCURRENTLY IF EXISTS " + qualified,
+                "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(" + PostgresNames.literal(qualified) + ")");
     }
 
     static List<String> uninstall(TableShape table) {

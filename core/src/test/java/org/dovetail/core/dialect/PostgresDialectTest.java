@@ -26,6 +26,24 @@ class PostgresDialectTest {
     }
 
     @Test
+    void installIndexesAreBuiltConcurrentlyAndAnInvalidOneIsFound() {
+        assertThat(DIALECT.installIndexes(ORDER_LINES)).containsExactly(
+                new IndexBuild("\"shop\".\"order_lines_dv_seq_idx\"",
+                        "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"order_lines_dv_seq_idx\" ON \"shop\".\"order_lines\" (dv_seq)",
+                        "DROP INDEX CONCURRENTLY IF EXISTS \"shop\".\"order_lines_dv_seq_idx\"",
+                        "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('\"shop\".\"order_lines_dv_seq_idx\"')"),
+                new IndexBuild("\"shop\".\"order_lines_dv_txid_idx\"",
+                        "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"order_lines_dv_txid_idx\" ON \"shop\".\"order_lines\" (dv_txid)",
+                        "DROP INDEX CONCURRENTLY IF EXISTS \"shop\".\"order_lines_dv_txid_idx\"",
+                        "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('\"shop\".\"order_lines_dv_txid_idx\"')"));
+        TableShape odd = new TableShape("it's", "Order Lines", List.of(
+                new Column("id", Types.INTEGER, "int4", 10, 0, false)), List.of("id"));
+        assertThat(DIALECT.installIndexes(odd).get(0).validQuery())
+                .endsWith("to_regclass('\"it''s\".\"Order Lines_dv_seq_idx\"')");
+        assertThat(DIALECT.lockTimeoutSql(java.time.Duration.ofMillis(500))).containsExactly("SET LOCAL lock_timeout = '500ms'");
+    }
+
+    @Test
     void uninstallSql() {
         assertThat(script(DIALECT.uninstallSql(ORDER_LINES))).isEqualTo(UNINSTALL);
     }
@@ -84,7 +102,7 @@ class PostgresDialectTest {
                 new Column("j", Types.DOUBLE, "float8", 17, 17, false),
                 new Column("k", Types.BIGINT, "bigserial", 19, 0, false));
         TableShape shape = new TableShape("s", "t", key, key.stream().map(Column::name).toList());
-        assertThat(DIALECT.installSql(shape, "hq").get(3)).contains("""
+        assertThat(DIALECT.installSql(shape, "hq").get(1)).contains("""
                     "a" numeric(10,2) NOT NULL,
                     "b" numeric NOT NULL,
                     "c" varchar NOT NULL,
@@ -137,10 +155,6 @@ class PostgresDialectTest {
                 ADD COLUMN IF NOT EXISTS dv_seq bigint,
                 ADD COLUMN IF NOT EXISTS dv_from varchar(64),
                 ADD COLUMN IF NOT EXISTS dv_txid bigint;
-
-            CREATE INDEX IF NOT EXISTS "order_lines_dv_seq_idx" ON "shop"."order_lines" (dv_seq);
-
-            CREATE INDEX IF NOT EXISTS "order_lines_dv_txid_idx" ON "shop"."order_lines" (dv_txid);
 
             CREATE TABLE IF NOT EXISTS "shop"."dv_tomb_order_lines" (
                 "order_no" varchar(12) NOT NULL,

@@ -69,7 +69,7 @@ class PostgresInstallIT {
             List<TableShape> shapes = List.of(shape(c, "shop", "customers"), shape(c, "shop", "orders"));
 
             for (TableShape shape : shapes) {
-                run(c, DIALECT.installSql(shape, SITE));
+                install(c, shape, SITE);
                 backfill(c, shape);
             }
             exec(c, """
@@ -82,7 +82,7 @@ class PostgresInstallIT {
                     "shop.dv_tomb_customers 2 v2", "shop.customers 3 v1");
 
             for (TableShape shape : shapes) {
-                run(c, DIALECT.installSql(shape, SITE));
+                install(c, shape, SITE);
             }
             assertThat(bookkeeping(c)).isEqualTo(bookkeeping);
             assertThat(queryStrings(c, "SELECT tgname FROM pg_trigger WHERE tgrelid = 'shop.orders'::regclass"
@@ -112,7 +112,7 @@ class PostgresInstallIT {
                     + " (\"Line No\" integer, \"select\" text, \"Qty\" integer, PRIMARY KEY (\"Line No\"))");
             List<String> before = snapshot(c, "My \"Schema\"", "Order Lines");
             TableShape shape = shape(c, "My \"Schema\"", "Order Lines");
-            run(c, DIALECT.installSql(shape, site));
+            install(c, shape, site);
             String table = "\"My \"\"Schema\"\"\".\"Order Lines\"";
             String tomb = "\"My \"\"Schema\"\"\".\"dv_tomb_Order Lines\"";
             exec(c, "INSERT INTO " + table + " VALUES (1, 'a', 1), (2, 'b', 2);"
@@ -140,7 +140,7 @@ class PostgresInstallIT {
             for (String name : names) {
                 exec(c, "CREATE TABLE longnames.\"" + name + "\" (id integer PRIMARY KEY, v text)");
                 TableShape shape = shape(c, "longnames", name);
-                run(c, DIALECT.installSql(shape, SITE));
+                install(c, shape, SITE);
                 shapes.add(shape);
                 exec(c, "INSERT INTO longnames.\"" + name + "\" VALUES (1, 'x'); DELETE FROM longnames.\"" + name + "\"");
             }
@@ -179,7 +179,7 @@ class PostgresInstallIT {
                     .containsExactly("false");
             exec(c, "CREATE SCHEMA shop; CREATE TABLE shop.items (id integer PRIMARY KEY, name text)");
             migrate(db.url(), owner, "owner-pw");
-            run(c, DIALECT.installSql(shape(c, "shop", "items"), SITE));
+            install(c, shape(c, "shop", "items"), SITE);
             exec(c, "INSERT INTO shop.items VALUES (1, 'one'), (2, 'two'); UPDATE shop.items SET name = 'uno' WHERE id = 1;"
                     + " DELETE FROM shop.items WHERE id = 2;"
                     + " GRANT USAGE ON SCHEMA shop TO " + app + ";"
@@ -229,6 +229,14 @@ class PostgresInstallIT {
 
     private static TableShape shape(Connection c, String schema, String name) throws SQLException {
         return new Catalog(c, DIALECT).describe(schema, name, false);
+    }
+
+    /** What the installer runs for a table, without the backfill: the DDL in one transaction, then the indexes. */
+    private static void install(Connection c, TableShape shape, String site) throws SQLException {
+        run(c, DIALECT.installSql(shape, site));
+        for (org.dovetail.core.dialect.IndexBuild index : DIALECT.installIndexes(shape)) {
+            exec(c, index.create());
+        }
     }
 
     /** Runs statements in one transaction, as the installer does. */

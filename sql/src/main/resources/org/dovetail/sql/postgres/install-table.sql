@@ -1,11 +1,11 @@
--- Bookkeeping columns, their indexes and the tombstone table of one replicated table
--- (docs/bookkeeping.md). Every statement is safe to run again on an installed table.
--- The columns are nullable without a default, so adding them rewrites nothing.
+-- Bookkeeping columns and the tombstone table of one replicated table (docs/bookkeeping.md).
+-- Every statement is safe to run again on an installed table. The columns are nullable
+-- without a default, so adding them only changes the catalog: the install transaction holds
+-- the table's lock for a moment. The indexes on the table's dv_seq and dv_txid are built
+-- after the backfill (install-indexes.sql).
 --
 -- Parameters:
 --   ${table}               the replicated table, schema-qualified
---   ${seq_index}           name of the table's index on dv_seq
---   ${txid_index}          name of the table's index on dv_txid
 --   ${tomb}                the tombstone table, schema-qualified
 --   ${key_definitions}     the primary-key columns with their types: "id" integer, ...
 --   ${key_columns}         the primary-key columns: "id", ...
@@ -19,8 +19,6 @@ ALTER TABLE ${table}
     ADD COLUMN IF NOT EXISTS dv_seq bigint,
     ADD COLUMN IF NOT EXISTS dv_from varchar(64),
     ADD COLUMN IF NOT EXISTS dv_txid bigint;
-CREATE INDEX IF NOT EXISTS ${seq_index} ON ${table} (dv_seq);
-CREATE INDEX IF NOT EXISTS ${txid_index} ON ${table} (dv_txid);
 CREATE TABLE IF NOT EXISTS ${tomb} (
     ${key_definitions},
     dv_version bigint,
