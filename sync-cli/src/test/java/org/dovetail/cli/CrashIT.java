@@ -2,14 +2,12 @@ package org.dovetail.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.dovetail.testing.PostgresDatabaseExtension;
 import org.dovetail.testing.TestSites;
 import org.dovetail.testing.TestSites.Kind;
@@ -17,17 +15,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SIGKILL of the real {@code dovetail.jar} process at random points of a large two-way
- * sync: after a final run both sites are identical, nothing lost or doubled, and each
- * conflict is recorded once at both sites.
+ * SIGKILL of the real {@code dovetail.jar} process at many points of a 100,000-row two-way
+ * sync: at random moments (before and during the first batches), right after a batch
+ * committed at the target (between batches), and right after a conflict was recorded at the
+ * source but before the target's batch committed (during conflict recording). After a final
+ * run both sites are identical, nothing is lost or doubled, and each conflict is recorded once
+ * at both sites.
  */
 class CrashIT {
     @RegisterExtension
     static PostgresDatabaseExtension pg = new PostgresDatabaseExtension();
 
     static final String ITEMS = "CREATE TABLE items (id BIGINT PRIMARY KEY, name VARCHAR(100), qty INT)";
-    static final int ROWS = 40_000;
+    static final int ROWS_A = 80_000;
+    static final int ROWS_B = 20_000;
     static final int CONFLICTS = 50;
+    /** Conflicting keys spread over a's range, so that most batches record some. */
+    static final int CONFLICT_STEP = ROWS_A / CONFLICTS;
 
     @Test
     void killedSyncsLeaveBothSitesConsistentAndTheNextRunFinishes() throws Exception {
@@ -35,20 +39,25 @@ class CrashIT {
             Path config = sites.config("tables: [items]");
             assertThat(JarRuns.start(config, "install", "a").waitFor()).isZero();
             assertThat(JarRuns.start(config, "install", "b").waitFor()).isZero();
-            JarRuns.fill(sites, "a", 0, ROWS, "a");
-            JarRuns.fill(sites, "b", ROWS, ROWS / 4, "b");
-            JarRuns.fill(sites, "b", 0, CONFLICTS, "b-conflict");
+            JarRuns.fill(sites, "a", 0, ROWS_A, "a");
+            JarRuns.fill(sites, "b", ROWS_A, ROWS_B, "b");
+            sites.exec("b", "INSERT INTO items SELECT g * " + CONFLICT_STEP + ", 'b-conflict', 1 "
+                    + "FROM generate_series(0, " + (CONFLICTS - 1) + ") g");
+            LongSupplier rowsAtB = () -> sites.count("b", "SELECT count(*) FROM items");
+            LongSupplier conflictsAtA = () -> sites.count("a", "SELECT count(*) FROM dovetail.conflict");
             Random random = new Random(42);
-            List<Long> killedAfterMillis = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                Process p = JarRuns.start(config, "sync", "a", "b");
-                long wait = 300 + random.nextInt(2500);
-                if (!p.waitFor(wait, TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly().waitFor();
-                    killedAfterMillis.add(wait);
-                }
+            List<String> kills = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                kills.add(killAfter(config, 200 + random.nextInt(1500)));
+                kills.add(killWhenGrows(config, rowsAtB, "a batch committed at b"));
+                kills.add(killWhenGrows(config, conflictsAtA, "a conflict recorded at a"));
             }
-            assertThat(killedAfterMillis).as("at least some runs were killed mid-way").isNotEmpty();
+            System.out.println("CrashIT kills: " + kills);
+            assertThat(kills.stream().filter(k -> k.startsWith("killed after a batch")))
+                    .as("kills between batches").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(kills.stream().filter(k -> k.startsWith("killed after a conflict")))
+                    .as("kills during conflict recording").hasSizeGreaterThanOrEqualTo(2);
+
             Process last = JarRuns.start(config, "sync", "a", "b");
             assertThat(last.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(last.exitValue()).as("done, conflicts recorded in this run or earlier").isIn(0, 3);
@@ -59,7 +68,7 @@ class CrashIT {
 
             String all = "SELECT id, name, qty, dv_version, dv_origin FROM items ORDER BY id";
             assertThat(sites.rows("a", all)).isEqualTo(sites.rows("b", all));
-            assertThat(sites.count("a", "SELECT count(*) FROM items")).isEqualTo(ROWS + ROWS / 4);
+            assertThat(sites.count("a", "SELECT count(*) FROM items")).isEqualTo(ROWS_A + ROWS_B);
             String conflicts = "SELECT conflict_id, table_key, key_text, kind FROM dovetail.conflict ORDER BY 1";
             assertThat(sites.rows("a", conflicts)).isEqualTo(sites.rows("b", conflicts)).hasSize(CONFLICTS);
             assertThat(sites.count("a", "SELECT count(DISTINCT key_text) FROM dovetail.conflict")).isEqualTo(CONFLICTS);
@@ -67,5 +76,31 @@ class CrashIT {
             assertThat(verify.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(verify.exitValue()).isZero();
         }
+    }
+
+    /** Starts a sync and kills it after {@code millis}, unless it finished first. */
+    private static String killAfter(Path config, long millis) throws Exception {
+        Process p = JarRuns.start(config, "sync", "a", "b");
+        if (p.waitFor(millis, TimeUnit.MILLISECONDS)) {
+            return "finished before " + millis + " ms";
+        }
+        p.destroyForcibly().waitFor();
+        return "killed at " + millis + " ms";
+    }
+
+    /** Starts a sync and kills it the moment {@code progress} grows, unless it finished first. */
+    private static String killWhenGrows(Path config, LongSupplier progress, String what) throws Exception {
+        long before = progress.getAsLong();
+        Process p = JarRuns.start(config, "sync", "a", "b");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            if (progress.getAsLong() > before) {
+                p.destroyForcibly().waitFor();
+                return "killed after " + what;
+            }
+            Thread.sleep(5);
+        }
+        p.waitFor();
+        return "finished before " + what;
     }
 }
