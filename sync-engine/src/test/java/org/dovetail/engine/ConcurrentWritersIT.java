@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.dovetail.core.config.ConfigLoader;
 import org.dovetail.engine.sync.SyncOptions;
@@ -129,16 +128,16 @@ class ConcurrentWritersIT {
         try (TestSites sites = new TestSites(pg).site("a", ka, ITEMS).site("b", kb, ITEMS)) {
             Dovetail d = installed(sites);
             AtomicBoolean stop = new AtomicBoolean();
-            AtomicLong commits = new AtomicLong();
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            List<Future<?>> writers = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            List<Writer> writers = new ArrayList<>();
             // each writer owns a key range, so the two sites never edit the same row: no conflicts expected
-            writers.add(pool.submit(() -> write(sites, "a", 0, 1, stop, commits)));
-            writers.add(pool.submit(() -> write(sites, "a", 1000, 2, stop, commits)));
-            writers.add(pool.submit(() -> write(sites, "b", 2000, 3, stop, commits)));
-            writers.add(pool.submit(() -> write(sites, "b", 3000, 4, stop, commits)));
+            for (int w = 0; w < 6; w++) {
+                writers.add(new Writer(sites, w < 3 ? "a" : "b", w * 1000, w + 1, stop));
+            }
+            List<Future<?>> running = new ArrayList<>();
+            writers.forEach(w -> running.add(pool.submit(w)));
             long syncs = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline) {
                 SyncResult r = d.sync(SyncOptions.both("a", "b"));
                 assertThat(r.conflicts()).isZero();
@@ -146,57 +145,98 @@ class ConcurrentWritersIT {
                 syncs++;
             }
             stop.set(true);
-            for (Future<?> w : writers) {
+            for (Future<?> w : running) {
                 w.get(30, TimeUnit.SECONDS);
             }
             pool.shutdown();
             d.sync(SyncOptions.both("a", "b"));
             assertThat(syncs).isGreaterThan(2);
-            assertThat(commits.get()).isGreaterThan(20);
-            assertThat(sites.rows("b", ALL)).isEqualTo(sites.rows("a", ALL));
+            assertThat(writers.stream().mapToInt(w -> w.commits).sum()).isGreaterThan(15);
+            for (Writer w : writers) {
+                String range = "SELECT id, name, qty FROM items WHERE id >= " + w.base + " AND id < " + (w.base + 60)
+                        + " ORDER BY id";
+                for (String site : List.of("a", "b")) {
+                    assertThat(sites.rows(site, range)).as("writer at %s from %d, seen at %s", w.site, w.base, site)
+                            .isEqualTo(w.committed());
+                }
+            }
             assertThat(d.verify("a", "b", List.of()).identical()).isTrue();
             SyncResult quiet = d.sync(SyncOptions.both("a", "b"));
             assertThat(quiet.pushed() + quiet.pulled()).isZero();
         }
     }
 
-    /** Transactions of a few inserts, updates and deletes on the writer's own keys, held open 0-300 ms. */
-    private static Void write(TestSites sites, String site, int base, long seed, AtomicBoolean stop,
-                              AtomicLong commits) throws SQLException, InterruptedException {
-        Random random = new Random(seed);
-        try (Connection c = sites.connect(site)) {
-            c.setAutoCommit(false);
-            while (!stop.get()) {
-                for (int op = 0; op < 1 + random.nextInt(4); op++) {
-                    long key = base + random.nextInt(60);
-                    int kind = random.nextInt(3);
-                    String sql = kind == 0 ? "DELETE FROM items WHERE id = ?"
-                            : "UPDATE items SET qty = qty + 1, name = ? WHERE id = ?";
-                    try (PreparedStatement ps = c.prepareStatement(sql)) {
-                        if (kind == 0) {
-                            ps.setLong(1, key);
+    /**
+     * An application: transactions of a few inserts, updates and deletes on its own keys, held
+     * open 0-3 s, one in ten rolled back; it keeps its own log of what it committed.
+     */
+    private static final class Writer implements java.util.concurrent.Callable<Void> {
+        final TestSites sites;
+        final String site;
+        final int base;
+        final Random random;
+        final AtomicBoolean stop;
+        /** The committed state of each of its keys: name and qty; no entry: no row. */
+        final java.util.TreeMap<Long, List<String>> log = new java.util.TreeMap<>();
+        int commits;
+
+        Writer(TestSites sites, String site, int base, long seed, AtomicBoolean stop) {
+            this.sites = sites;
+            this.site = site;
+            this.base = base;
+            this.random = new Random(seed);
+            this.stop = stop;
+        }
+
+        List<List<String>> committed() {
+            List<List<String>> rows = new ArrayList<>();
+            log.forEach((key, row) -> rows.add(List.of(Long.toString(key), row.get(0), row.get(1))));
+            return rows;
+        }
+
+        @Override
+        public Void call() throws SQLException, InterruptedException {
+            try (Connection c = sites.connect(site)) {
+                c.setAutoCommit(false);
+                while (!stop.get()) {
+                    java.util.TreeMap<Long, List<String>> pending = new java.util.TreeMap<>(log);
+                    for (int op = 0; op < 1 + random.nextInt(4); op++) {
+                        long key = base + random.nextInt(60);
+                        if (random.nextInt(3) == 0) {
+                            exec(c, "DELETE FROM items WHERE id = ?", key);
+                            pending.remove(key);
                         } else {
-                            ps.setString(1, site + " " + random.nextInt(1000));
-                            ps.setLong(2, key);
-                        }
-                        if (ps.executeUpdate() == 0 && kind != 0) {
-                            try (PreparedStatement ins = c.prepareStatement("INSERT INTO items VALUES (?, ?, 0)")) {
-                                ins.setLong(1, key);
-                                ins.setString(2, "new at " + site);
-                                ins.executeUpdate();
+                            String name = site + " " + random.nextInt(1000);
+                            if (exec(c, "UPDATE items SET qty = qty + 1, name = ? WHERE id = ?", name, key) == 0) {
+                                exec(c, "INSERT INTO items VALUES (?, ?, 0)", key, "new at " + site);
+                                pending.put(key, List.of("new at " + site, "0"));
+                            } else {
+                                int qty = Integer.parseInt(pending.get(key).get(1)) + 1;
+                                pending.put(key, List.of(name, Integer.toString(qty)));
                             }
                         }
                     }
-                }
-                Thread.sleep(random.nextInt(300));
-                if (random.nextInt(10) == 0) {
-                    c.rollback();
-                } else {
-                    c.commit();
-                    commits.incrementAndGet();
+                    Thread.sleep(random.nextInt(3000));
+                    if (random.nextInt(10) == 0) {
+                        c.rollback();
+                    } else {
+                        c.commit();
+                        log.clear();
+                        log.putAll(pending);
+                        commits++;
+                    }
                 }
             }
+            return null;
         }
-        return null;
+
+        private static int exec(Connection c, String sql, Object... args) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    ps.setObject(i + 1, args[i]);
+                }
+                return ps.executeUpdate();
+            }
+        }
     }
 }
