@@ -11,7 +11,7 @@
 # rounds, once with the default synchronous_commit (commits wait for the WAL flush) and once
 # with synchronous_commit=off (PGOPTIONS), where the CPU cost of the triggers shows.
 # Then a 1,000,000-row INSERT ... SELECT in applying mode (as the sync writes received rows)
-# into an installed table, with its triggers enabled and disabled, 3 rounds.
+# into an installed table, with its triggers enabled and disabled, 5 rounds.
 #
 # Usage: bench/trigger-bench.sh [ROWS] [ROUNDS] [SECONDS]   (defaults: 1000000 5 10)
 # DOVETAIL_JAR=path/to/dovetail.jar measures another build (default: sync-cli/target/dovetail.jar,
@@ -23,6 +23,7 @@ ROWS=${1:-1000000}
 ROUNDS=${2:-5}
 SECONDS_PER_RUN=${3:-10}
 APPLY_ROWS=1000000
+APPLY_ROUNDS=5
 CLIENTS=2
 HEAP=${DOVETAIL_BENCH_HEAP:-256m}
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -87,7 +88,7 @@ bench() {
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-declare -A tps
+declare -A tps ratio
 run=0
 for commit in on off; do
     options=""; [ $commit = off ] && options="-c synchronous_commit=off"
@@ -96,10 +97,15 @@ for commit in on off; do
         for workload in update insert; do
             run=$((run + 1))
             base=$((ROWS + run * 100000000))
+            declare -A this=()
             for db in $order; do
                 t=$(bench $db $workload "$options" $base)
+                this[$db]=$t
                 tps[$commit,$workload,$db]+="$t "
                 printf 'synchronous_commit=%-3s round %d %-6s %-11s %10.1f tps\n' $commit "$round" $workload $db "$t" >&2
+            done
+            for db in $dbs; do
+                ratio[$commit,$workload,$db]+="$(echo "100 * ${this[$db]} / ${this[bench_plain]}" | bc -l) "
             done
         done
     done
@@ -119,7 +125,7 @@ apply_once() { # $1 database, $2 ENABLE or DISABLE
 }
 declare -A secs
 runs="bench_dv:DISABLE bench_dv:ENABLE"; [ -n "$compare" ] && runs+=" bench_cmp:ENABLE"
-for round in 1 2 3; do
+for round in $(seq "$APPLY_ROUNDS"); do
     for run in $runs; do
         db=${run%:*}; mode=${run#*:}
         t=$(apply_once $db $mode)
@@ -129,9 +135,9 @@ for round in 1 2 3; do
 done
 
 med() { tr ' ' '\n' <<<"$1" | grep . | median; }
-pct() { echo "100 * $1 / $2" | bc -l; }
 echo
-echo "pgbench -c $CLIENTS -j $CLIENTS -T $SECONDS_PER_RUN, $ROUNDS rounds alternating, $ROWS rows; median TPS"
+echo "pgbench -c $CLIENTS -j $CLIENTS -T $SECONDS_PER_RUN, $ROUNDS rounds alternating, $ROWS rows;"
+echo "median TPS, and the median over rounds of (TPS with / TPS without in the same round)"
 echo "with Dovetail: $jar${compare:+; compare: $compare}"
 header=$(printf '%-8s %-18s %12s %14s %6s' workload synchronous_commit without "with Dovetail" ratio)
 [ -n "$compare" ] && header+=$(printf ' %14s %6s' "with compare" ratio)
@@ -140,16 +146,17 @@ for commit in on off; do
     for workload in update insert; do
         without=$(med "${tps[$commit,$workload,bench_plain]}")
         with=$(med "${tps[$commit,$workload,bench_dv]}")
-        line=$(printf '%-8s %-18s %12.1f %14.1f %5.0f%%' $workload $commit "$without" "$with" "$(pct "$with" "$without")")
+        line=$(printf '%-8s %-18s %12.1f %14.1f %5.0f%%' $workload $commit "$without" "$with" \
+            "$(med "${ratio[$commit,$workload,bench_dv]}")")
         if [ -n "$compare" ]; then
             other=$(med "${tps[$commit,$workload,bench_cmp]}")
-            line+=$(printf ' %14.1f %5.0f%%' "$other" "$(pct "$other" "$without")")
+            line+=$(printf ' %14.1f %5.0f%%' "$other" "$(med "${ratio[$commit,$workload,bench_cmp]}")")
         fi
         echo "$line"
     done
 done
 echo
-printf 'applying-mode INSERT ... SELECT of %d rows (median of 3): triggers disabled %.2f s, enabled %.2f s' \
-    $APPLY_ROWS "$(med "${secs[bench_dv,DISABLE]}")" "$(med "${secs[bench_dv,ENABLE]}")"
+printf 'applying-mode INSERT ... SELECT of %d rows (median of %d): triggers disabled %.2f s, enabled %.2f s' \
+    $APPLY_ROWS "$APPLY_ROUNDS" "$(med "${secs[bench_dv,DISABLE]}")" "$(med "${secs[bench_dv,ENABLE]}")"
 [ -n "$compare" ] && printf ', compare enabled %.2f s' "$(med "${secs[bench_cmp,ENABLE]}")"
 echo
