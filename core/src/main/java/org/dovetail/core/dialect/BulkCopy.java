@@ -12,22 +12,25 @@ import org.dovetail.core.row.ValueKind;
  */
 public interface BulkCopy {
 
-    /** A new, empty buffer of rows. */
-    Rows rows();
+    /** Whether the value has an exact form in the copy format (else the batch is written another way). */
+    boolean copyable(ValueKind kind, Object value);
 
     /**
-     * Loads the buffer's rows into {@code table}'s {@code columns} (both already quoted, as
-     * rendered SQL) and returns how many rows the database loaded.
+     * Loads rows into {@code table}'s {@code columns} (both already quoted, as rendered SQL):
+     * {@code source} encodes them while they stream to the database, so the database works
+     * on the first rows while later ones are encoded. Returns how many rows it loaded.
      */
-    long copyIn(Connection connection, String table, List<String> columns, Rows rows) throws SQLException;
+    long copyIn(Connection connection, String table, List<String> columns, RowSource source) throws SQLException;
+
+    /** Writes the rows of one load. */
+    interface RowSource {
+        void writeTo(Rows rows) throws SQLException;
+    }
 
     /** Rows being encoded in the database's copy format. */
     interface Rows {
-        /**
-         * Appends one field; false when this value has no exact copy form (a date the text
-         * format cannot spell, say): the caller then writes the batch another way.
-         */
-        boolean value(ValueKind kind, Object value);
+        /** Appends one field; its value must be {@link BulkCopy#copyable}. */
+        void value(ValueKind kind, Object value);
 
         void text(String value);
 
@@ -36,10 +39,6 @@ public interface BulkCopy {
         void instant(OffsetDateTime value);
 
         /** Ends the current row. */
-        void endRow();
-
-        int count();
-
-        boolean isEmpty();
+        void endRow() throws SQLException;
     }
 }

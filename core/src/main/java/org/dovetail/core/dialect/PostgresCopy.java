@@ -1,7 +1,5 @@
 package org.dovetail.core.dialect;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -14,7 +12,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.dovetail.core.row.ValueKind;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyIn;
 
 /**
  * PostgreSQL's {@code COPY ... FROM STDIN} in text format: fields separated by tabs, rows
@@ -26,28 +24,57 @@ final class PostgresCopy implements BulkCopy {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     @Override
-    public Rows rows() {
-        return new TextRows();
+    public boolean copyable(ValueKind kind, Object value) {
+        if (value == null) {
+            return true;
+        }
+        return switch (kind) {
+            case DATE -> plainYear(((LocalDate) value).getYear());
+            case TIMESTAMP -> plainYear(((LocalDateTime) value).getYear());
+            case TIMESTAMPTZ -> plainYear(((OffsetDateTime) value).withOffsetSameInstant(ZoneOffset.UTC).getYear());
+            default -> true;
+        };
+    }
+
+    private static boolean plainYear(int year) {
+        return year >= 1 && year <= 9999;
     }
 
     @Override
-    public long copyIn(Connection connection, String table, List<String> columns, Rows rows) throws SQLException {
-        TextRows text = (TextRows) rows;
-        byte[] data = text.out.toString().getBytes(StandardCharsets.UTF_8);
+    public long copyIn(Connection connection, String table, List<String> columns, RowSource source)
+            throws SQLException {
         String sql = "COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN";
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-            return copy.copyIn(sql, new ByteArrayInputStream(data), 1 << 16);
-        } catch (IOException e) {
-            throw new SQLException("COPY into " + table + " failed: " + e.getMessage(), "08006", e);
+            TextRows rows = new TextRows(copy);
+            source.writeTo(rows);
+            rows.flush();
+            return copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
         }
     }
 
-    /** Rows in COPY text format. */
+    /** Rows in COPY text format, sent on in pieces of about 64 kB. */
     static final class TextRows implements Rows {
-        private final StringBuilder out = new StringBuilder(1 << 16);
+        private static final int PIECE = 1 << 16;
+        private final CopyIn copy;
+        private final StringBuilder out = new StringBuilder(PIECE + 1024);
         private boolean rowStarted;
-        private int count;
+
+        TextRows(CopyIn copy) {
+            this.copy = copy;
+        }
+
+        void flush() throws SQLException {
+            if (out.length() > 0) {
+                byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
+                copy.writeToCopy(bytes, 0, bytes.length);
+                out.setLength(0);
+            }
+        }
 
         private void separate() {
             if (rowStarted) {
@@ -57,11 +84,11 @@ final class PostgresCopy implements BulkCopy {
         }
 
         @Override
-        public boolean value(ValueKind kind, Object value) {
+        public void value(ValueKind kind, Object value) {
             if (value == null) {
                 separate();
                 out.append("\\N");
-                return true;
+                return;
             }
             switch (kind) {
                 case INTEGER -> number(((Number) value).longValue());
@@ -72,35 +99,18 @@ final class PostgresCopy implements BulkCopy {
                 case BINARY -> bytes((byte[]) value);
                 case UUID -> plain(value.toString());
                 case TIME -> plain(((LocalTime) value).toString());
-                case DATE -> {
-                    LocalDate d = (LocalDate) value;
-                    if (!plainYear(d.getYear())) {
-                        return false;
-                    }
-                    plain(d.toString());
-                }
+                case DATE -> plain(((LocalDate) value).toString());
                 case TIMESTAMP -> {
-                    LocalDateTime t = (LocalDateTime) value;
-                    if (!plainYear(t.getYear())) {
-                        return false;
-                    }
                     separate();
-                    timestamp(t);
+                    timestamp((LocalDateTime) value);
                 }
                 case TIMESTAMPTZ -> {
-                    LocalDateTime utc = ((OffsetDateTime) value).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
-                    if (!plainYear(utc.getYear())) {
-                        return false;
-                    }
                     separate();
-                    timestamp(utc);
+                    timestamp(((OffsetDateTime) value).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
                     out.append("+00");
                 }
-                default -> {
-                    return false;
-                }
+                default -> throw new IllegalArgumentException("no copy form for " + kind);
             }
-            return true;
         }
 
         /** {@code yyyy-MM-dd HH:mm:ss.fffffffff}, the year in 1..9999. */
@@ -124,10 +134,6 @@ final class PostgresCopy implements BulkCopy {
                 }
             }
             return out.append(value);
-        }
-
-        private static boolean plainYear(int year) {
-            return year >= 1 && year <= 9999;
         }
 
         private static String floating(double d) {
@@ -186,28 +192,16 @@ final class PostgresCopy implements BulkCopy {
 
         @Override
         public void instant(OffsetDateTime value) {
-            if (value == null) {
-                text(null);
-            } else if (!value(ValueKind.TIMESTAMPTZ, value)) {
-                throw new IllegalArgumentException("change time out of range: " + value);
-            }
+            value(ValueKind.TIMESTAMPTZ, value);
         }
 
         @Override
-        public void endRow() {
+        public void endRow() throws SQLException {
             out.append('\n');
             rowStarted = false;
-            count++;
-        }
-
-        @Override
-        public int count() {
-            return count;
-        }
-
-        @Override
-        public boolean isEmpty() {
-            return count == 0;
+            if (out.length() >= PIECE) {
+                flush();
+            }
         }
     }
 }

@@ -62,32 +62,31 @@ final class CopyWrites implements BatchWrites {
 
     @Override
     public void execute(Connection c) throws SQLException {
-        BulkCopy.Rows stagedRows = copy.rows();
-        for (int i = 0; i < staged.size(); i++) {
-            stagedRows.text(ops.get(i).code());
-            Long seq = expected.get(i);
-            if (seq == null) {
-                stagedRows.text(null);
-            } else {
-                stagedRows.number(seq);
-            }
-            if (!encode(stagedRows, staged.get(i), ops.get(i) == Op.INSERT)) {
-                fallback.execute(c);
-                return;
-            }
+        if (!copyable(inserts) || !copyable(staged)) {
+            fallback.execute(c);
+            return;
         }
-        BulkCopy.Rows insertRows = copy.rows();
-        for (RowState row : inserts) {
-            if (!encode(insertRows, row, false)) {
-                fallback.execute(c);
-                return;
-            }
-        }
-        if (!stagedRows.isEmpty()) {
+        // new rows' keys are checked against tombstones as one array where the key allows, else staged
+        boolean keysAsArray = table.keysAsArray();
+        int stagedRows = staged.size() - (keysAsArray ? count(Op.INSERT) : 0);
+        if (stagedRows > 0) {
             try (Statement s = c.createStatement()) {
                 s.execute(stage.create());
             }
-            copy.copyIn(c, stage.stageName(), stage.stageColumns(), stagedRows);
+            copy.copyIn(c, stage.stageName(), stage.stageColumns(), rows -> {
+                for (int i = 0; i < staged.size(); i++) {
+                    if (!keysAsArray || ops.get(i) != Op.INSERT) {
+                        rows.text(ops.get(i).code());
+                        Long seq = expected.get(i);
+                        if (seq == null) {
+                            rows.text(null);
+                        } else {
+                            rows.number(seq);
+                        }
+                        encode(rows, staged.get(i), ops.get(i) == Op.INSERT);
+                    }
+                }
+            });
             expect(c, stage.deleteRows(), count(Op.DELETE));
             expect(c, stage.insertTombs(), count(Op.DELETE) + count(Op.TOMB));
             expect(c, stage.updateTombs(), count(Op.RETOMB));
@@ -95,14 +94,39 @@ final class CopyWrites implements BatchWrites {
             expect(c, stage.reinsertRows(), count(Op.REINSERT));
             expect(c, stage.updateRows(), count(Op.UPDATE));
         }
-        if (!insertRows.isEmpty()) {
-            long loaded = copy.copyIn(c, stage.tableName(), stage.renderedRowColumns(), insertRows);
+        if (!inserts.isEmpty()) {
+            long loaded = copy.copyIn(c, stage.tableName(), stage.renderedRowColumns(), rows -> {
+                for (RowState row : inserts) {
+                    encode(rows, row, false);
+                }
+            });
             check(loaded, inserts.size(), "COPY");
-            try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(stage.tombsOfInserted())) {
-                rs.next();
-                check(rs.getLong(1), 0, "tombstones of new rows");
+            String sql = keysAsArray ? table.tombsAmong() : stage.tombsOfInserted();
+            try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+                if (keysAsArray) {
+                    table.bindKeys(ps, inserts.stream().map(r -> r.key(table.pair().keyCount())).toList(), c);
+                }
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    check(rs.getLong(1), 0, "tombstones of new rows");
+                }
             }
         }
+    }
+
+    private boolean copyable(List<RowState> rows) {
+        List<ColumnPair> columns = table.pair().columns();
+        for (RowState row : rows) {
+            for (int i = 0; i < columns.size(); i++) {
+                if (!copy.copyable(columns.get(i).kind(), row.values()[i])) {
+                    return false;
+                }
+            }
+            if (!copy.copyable(org.dovetail.core.row.ValueKind.TIMESTAMPTZ, row.changedAt())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int count(Op op) {
@@ -126,14 +150,12 @@ final class CopyWrites implements BatchWrites {
         }
     }
 
-    /** A row (a dead one, or with {@code keyOnly}: only its key) and its bookkeeping; false when a value cannot be copied. */
-    private boolean encode(BulkCopy.Rows rows, RowState row, boolean keyOnly) {
+    /** A row (a dead one, or with {@code keyOnly}: only its key) and its bookkeeping. */
+    private void encode(BulkCopy.Rows rows, RowState row, boolean keyOnly) throws SQLException {
         List<ColumnPair> columns = table.pair().columns();
         for (int i = 0; i < columns.size(); i++) {
             Object value = (row.dead() || keyOnly) && !columns.get(i).key() ? null : row.values()[i];
-            if (!rows.value(columns.get(i).kind(), value)) {
-                return false;
-            }
+            rows.value(columns.get(i).kind(), value);
         }
         rows.number(row.version());
         rows.text(row.origin());
@@ -141,6 +163,5 @@ final class CopyWrites implements BatchWrites {
         rows.instant(row.changedAt());
         rows.text(from);
         rows.endRow();
-        return true;
     }
 }

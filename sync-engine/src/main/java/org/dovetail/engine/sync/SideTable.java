@@ -314,6 +314,11 @@ final class SideTable {
         });
     }
 
+    /** How many of a batch's keys have a tombstone (keys bound as one array, see {@link #keysAsArray}). */
+    String tombsAmong() {
+        return cached("tombsAmong", 0, () -> dsl.renderInlined(dsl.selectCount().from(tombs).where(keyIn(0))));
+    }
+
     /** Reads the live rows of {@code count} keys, locking them when {@code lock}. */
     String currentRows(int count, boolean lock) {
         return cached("rows/" + lock, keysAsArray() ? 0 : count, () -> {
