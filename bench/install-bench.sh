@@ -19,25 +19,16 @@ RUNS=${2:-3}
 RATE=${DOVETAIL_BENCH_RATE:-200}
 BASE=${DOVETAIL_BENCH_BASE:-15}
 HEAP=${DOVETAIL_BENCH_HEAP:-256m}
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bin=${DOVETAIL_PG_BIN:-/usr/lib/postgresql/15/bin}
+source "$(dirname "${BASH_SOURCE[0]}")/cluster.sh" install-bench
 jar=${DOVETAIL_BENCH_JAR:-$here/sync-cli/target/dovetail.jar}
 [ -f "$jar" ] || (cd "$here" && mvn -B -q -DskipTests -pl sync-cli -am package)
-work=$(mktemp -d /tmp/dovetail-install-bench-XXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" = 0 ] && chown postgres "$work"
 load_pid=
 cleanup() {
     [ -n "$load_pid" ] && kill "$load_pid" 2>/dev/null || true
-    as_pg "$bin/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
-    [ -n "${KEEP:-}" ] || rm -rf "$work"
+    cluster_stop
 }
 trap cleanup EXIT
-as_pg "$bin/initdb" -D "$work/data" -U postgres --auth=trust -E UTF8 >/dev/null
-as_pg "$bin/pg_ctl" -D "$work/data" -w -l "$work/log" -o "-p $port -k $work -c listen_addresses=127.0.0.1 \
-    -c shared_buffers=512MB -c max_wal_size=4GB -c checkpoint_timeout=30min ${DOVETAIL_BENCH_PGOPTS:-}" start >/dev/null
-psql() { "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres "$@"; }
+cluster_start -c checkpoint_timeout=30min ${DOVETAIL_BENCH_PGOPTS:-}
 
 cat > "$work/update.sql" <<SQL
 \set id random(1, $ROWS)

@@ -11,19 +11,11 @@ CHANGED=${2:-100000}
 RUNS=${3:-3}
 SMALL=$((ROWS / 10))
 HEAP=${DOVETAIL_BENCH_HEAP:-256m}
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bin=${DOVETAIL_PG_BIN:-/usr/lib/postgresql/15/bin}
+source "$(dirname "${BASH_SOURCE[0]}")/cluster.sh" sync-bench
 "$here/dovetail" --version >/dev/null   # builds the jar and its class archive when needed
-work=$(mktemp -d /tmp/dovetail-bench-XXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" = 0 ] && chown postgres "$work"
-cleanup() { as_pg "$bin/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-as_pg "$bin/initdb" -D "$work/data" -U postgres --auth=trust -E UTF8 >/dev/null
-as_pg "$bin/pg_ctl" -D "$work/data" -w -l "$work/log" -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c shared_buffers=512MB -c max_wal_size=4GB" start >/dev/null
+trap cluster_stop EXIT
+cluster_start
 PSQL="$bin/psql -X -q -h 127.0.0.1 -p $port -U postgres"
-psql() { $PSQL "$@"; }
 ddl="CREATE TABLE items (id bigint PRIMARY KEY, name text, price numeric(12,2), note varchar(200), updated timestamptz)"
 load() { psql -d "$1" -c "INSERT INTO items SELECT g, 'item ' || g, (g % 10000) / 100.0, repeat('x', 40), now() FROM generate_series(1, $2) g"; }
 fresh() { psql -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" 2>/dev/null; psql -d "$1" -c "$ddl"; }

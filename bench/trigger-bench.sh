@@ -26,19 +26,11 @@ APPLY_ROWS=1000000
 APPLY_ROUNDS=5
 CLIENTS=2
 HEAP=${DOVETAIL_BENCH_HEAP:-256m}
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bin=${DOVETAIL_PG_BIN:-/usr/lib/postgresql/15/bin}
+source "$(dirname "${BASH_SOURCE[0]}")/cluster.sh" trigger-bench
 jar=${DOVETAIL_JAR:-$here/sync-cli/target/dovetail.jar}
 [ -f "$jar" ] || (cd "$here" && mvn -B -q -DskipTests -pl sync-cli -am package)
-work=$(mktemp -d /tmp/dovetail-trigger-bench-XXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" = 0 ] && chown postgres "$work"
-cleanup() { as_pg "$bin/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-as_pg "$bin/initdb" -D "$work/data" -U postgres --auth=trust -E UTF8 >/dev/null
-as_pg "$bin/pg_ctl" -D "$work/data" -w -l "$work/log" -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c shared_buffers=512MB -c max_wal_size=4GB" start >/dev/null
-psql() { "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres "$@"; }
+trap cluster_stop EXIT
+cluster_start
 
 compare=${DOVETAIL_COMPARE_JAR:-}
 dbs="bench_plain bench_dv"; [ -n "$compare" ] && dbs="$dbs bench_cmp"

@@ -194,33 +194,16 @@ final class Pass {
             return Map.of();
         }
         if (!optimistic || targetHasOpen) {
-            return current(keys, true);
+            return states(keys, false, true);
         }
-        Map<RowKey, RowState> brief = brief(keys);
+        Map<RowKey, RowState> brief = states(keys, true, false);
         boolean simple = batch.changes.stream().noneMatch(c -> {
             RowState there = brief.get(c.key(run.pair.keyCount()));
             return changedThere(c, brief, batch) || there != null && there.dead() == c.dead()
                     && there.version() == c.version() && java.util.Objects.equals(there.origin(), c.origin());
         });
         // a key changed at both sides, or already at the incoming version: decide on full, locked rows
-        return simple ? brief : current(keys, true);
-    }
-
-    /** The keys' state without user values, unlocked: enough to write one-sided changes with guards. */
-    private Map<RowKey, RowState> brief(List<RowKey> keys) throws SQLException {
-        Map<RowKey, RowState> current = new HashMap<>();
-        for (boolean tombs : new boolean[] {false, true}) {
-            try (PreparedStatement ps = target.write.prepareStatement(targetTable.brief(keys.size(), tombs))) {
-                targetTable.bindKeys(ps, keys, target.write);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        RowState state = targetTable.read(rs, true, true);
-                        current.put(state.key(run.pair.keyCount()), state);
-                    }
-                }
-            }
-        }
-        return current;
+        return simple ? brief : states(keys, false, true);
     }
 
     /** Whether the target changed the key itself since it last sent to the source (not an echo of the source). */
@@ -230,16 +213,19 @@ final class Pass {
                 && !source.name().equals(there.from());
     }
 
-    private Map<RowKey, RowState> current(List<RowKey> keys, boolean lock) throws SQLException {
+    /**
+     * The target's state of the keys: full rows, locked when {@code lock}; or, when {@code brief},
+     * only key and bookkeeping, unlocked (enough to write one-sided changes with guards).
+     */
+    private Map<RowKey, RowState> states(List<RowKey> keys, boolean brief, boolean lock) throws SQLException {
         Map<RowKey, RowState> current = new HashMap<>();
         for (boolean tombs : new boolean[] {false, true}) {
-            String sql = tombs ? targetTable.currentTombs(keys.size(), lock)
-                    : targetTable.currentRows(keys.size(), lock);
+            String sql = brief ? targetTable.brief(keys.size(), tombs) : targetTable.current(keys.size(), tombs, lock);
             try (PreparedStatement ps = target.write.prepareStatement(sql)) {
                 targetTable.bindKeys(ps, keys, target.write);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        RowState state = targetTable.read(rs, false, tombs);
+                        RowState state = brief ? targetTable.read(rs, true, true) : targetTable.read(rs, false, tombs);
                         current.put(state.key(run.pair.keyCount()), state);
                     }
                 }

@@ -288,12 +288,12 @@ final class SideTable {
 
     /** Locks and reads the live rows of {@code count} keys (bind them with {@link #bindKeys}). */
     String lockRows(int count) {
-        return currentRows(count, true);
+        return current(count, false, true);
     }
 
     /** Locks and reads the tombstones of {@code count} keys. */
     String lockTombs(int count) {
-        return currentTombs(count, true);
+        return current(count, true, true);
     }
 
     /**
@@ -319,22 +319,12 @@ final class SideTable {
         return cached("tombsAmong", 0, () -> dsl.renderInlined(dsl.selectCount().from(tombs).where(keyIn(0))));
     }
 
-    /** Reads the live rows of {@code count} keys, locking them when {@code lock}. */
-    String currentRows(int count, boolean lock) {
-        return cached("rows/" + lock, keysAsArray() ? 0 : count, () -> {
-            List<SelectField<?>> select = new ArrayList<>(userColumns(false));
+    /** Reads the live rows ({@code tombs}: the tombstones) of {@code count} keys, locking them when {@code lock}. */
+    String current(int count, boolean tombs, boolean lock) {
+        return cached((tombs ? "tombs/" : "rows/") + lock, keysAsArray() ? 0 : count, () -> {
+            List<SelectField<?>> select = new ArrayList<>(userColumns(tombs));
             select.addAll(bookkeepingSelect());
-            var query = dsl.select(select).from(rows).where(keyIn(count));
-            return dsl.renderInlined(lock ? query.forUpdate() : query);
-        });
-    }
-
-    /** Reads the tombstones of {@code count} keys, locking them when {@code lock}. */
-    String currentTombs(int count, boolean lock) {
-        return cached("tombs/" + lock, keysAsArray() ? 0 : count, () -> {
-            List<SelectField<?>> select = new ArrayList<>(userColumns(true));
-            select.addAll(bookkeepingSelect());
-            var query = dsl.select(select).from(tombs).where(keyIn(count));
+            var query = dsl.select(select).from(tombs ? this.tombs : rows).where(keyIn(count));
             return dsl.renderInlined(lock ? query.forUpdate() : query);
         });
     }
