@@ -224,6 +224,37 @@ class CliIT {
         }
     }
 
+    /** A hardened database may deny temporary tables: the sync then writes by bound statements. */
+    @Test
+    void aSiteWhoseRoleMayNotCreateTemporaryTablesStillSyncs() throws Exception {
+        String role = pg.server().createRole("keeper", "no-temp-horse");
+        try (TestSites sites = new TestSites(pg).site("a", Kind.PG, ITEMS).site("b", Kind.PG, ITEMS)) {
+            String url = sites.url("b");
+            String database = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+            sites.exec("b", "ALTER DATABASE \"" + database + "\" OWNER TO " + role, "ALTER TABLE items OWNER TO " + role,
+                    "REVOKE TEMPORARY ON DATABASE \"" + database + "\" FROM PUBLIC, " + role);
+            Path config = Files.createTempDirectory("dv-cli").resolve("dovetail.yml");
+            Files.writeString(config, "sites:\n  a:\n    url: " + sites.url("a") + "\n    user: " + sites.user("a")
+                    + "\n  b:\n    url: " + url + "\n    user: " + role + "\n    password-env: PW\ntables: [items]\n");
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.put("PW", "no-temp-horse");
+            String file = config.toString();
+            assertThat(CliRun.of(env, "install", "a", "--config", file).exitCode()).isZero();
+            assertThat(CliRun.of(env, "install", "b", "--config", file).exitCode()).isZero();
+            sites.exec("a", "INSERT INTO items VALUES (1, 'one', 1)", "INSERT INTO items VALUES (2, 'two', 2)",
+                    "INSERT INTO items VALUES (3, 'three', 3)");
+            assertThat(CliRun.of(env, "sync", "a", "b", "--config", file).exitCode()).isZero();
+            sites.exec("a", "UPDATE items SET qty = 10 WHERE id = 1", "DELETE FROM items WHERE id = 2");
+            CliRun second = CliRun.of(env, "sync", "a", "b", "--config", file);
+            assertThat(second.err()).isEmpty();
+            assertThat(second.exitCode()).isZero();
+            String all = "SELECT id, name, qty FROM items ORDER BY id";
+            assertThat(sites.rows("b", all)).isEqualTo(sites.rows("a", all))
+                    .containsExactly(List.of("1", "one", "10"), List.of("3", "three", "3"));
+            assertThat(CliRun.of(env, "verify", "a", "b", "--config", file).exitCode()).isZero();
+        }
+    }
+
     @Test
     void aSecondSyncOfThePairExitsFourNamingTheHolder() throws Exception {
         try (TestSites sites = new TestSites(pg).site("a", Kind.PG, ITEMS).site("b", Kind.PG, ITEMS)) {

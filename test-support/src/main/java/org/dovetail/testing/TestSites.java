@@ -82,6 +82,11 @@ public final class TestSites implements AutoCloseable {
         return dir;
     }
 
+    /** The user a site's connections log in as. */
+    public String user(String site) {
+        return users.get(site);
+    }
+
     public String url(String site) {
         return urls.get(site);
     }

@@ -12,6 +12,12 @@ import org.dovetail.core.row.ValueKind;
  */
 public interface BulkCopy {
 
+    /**
+     * Whether the connection's role may take this path: it needs a temporary staging table,
+     * which a hardened database may not allow (writes then go by bound statements).
+     */
+    boolean usable(Connection connection) throws SQLException;
+
     /** Whether the value has an exact form in the copy format (else the batch is written another way). */
     boolean copyable(ValueKind kind, Object value);
 

@@ -24,6 +24,15 @@ final class PostgresCopy implements BulkCopy {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     @Override
+    public boolean usable(Connection connection) throws SQLException {
+        try (java.sql.Statement s = connection.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(
+                     "SELECT has_database_privilege(current_database(), 'TEMPORARY')")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    @Override
     public boolean copyable(ValueKind kind, Object value) {
         if (value == null) {
             return true;

@@ -32,8 +32,8 @@ final class Pass {
     private final String sourceKey;
     private final String targetKey;
     private final int batchRows;
-    /** The target's set-based writes, when its database has a bulk load path. */
-    private final StageSql stage;
+    /** The target's set-based writes, when its database has a bulk load path the sync's role may use. */
+    private StageSql stage;
     private long applied;
     private boolean targetHasOpen;
     /** The target had no rows and no tombstones when the pass began: nothing to look up or lock. */
@@ -68,6 +68,10 @@ final class Pass {
         source.write.commit();
         targetHasOpen = new ConflictStore(target.write, target.dialect).hasOpen(run.pair.name());
         targetWasEmpty = isEmpty();
+        if (stage != null && !target.dialect.bulkCopy().orElseThrow().usable(target.write)) {
+            stage = null;
+            optimistic = false;
+        }
         if (stage != null) {
             try (java.sql.Statement s = target.write.createStatement()) {
                 s.execute(stage.drop());
