@@ -2,7 +2,6 @@ package org.dovetail.core.dialect;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.util.List;
 import org.dovetail.core.row.ValueKind;
 
@@ -42,7 +41,6 @@ public interface BulkCopy {
 
         void number(long value);
 
-        void instant(OffsetDateTime value);
 
         /** Ends the current row. */
         void endRow() throws SQLException;

@@ -200,11 +200,6 @@ final class PostgresCopy implements BulkCopy {
         }
 
         @Override
-        public void instant(OffsetDateTime value) {
-            value(ValueKind.TIMESTAMPTZ, value);
-        }
-
-        @Override
         public void endRow() throws SQLException {
             out.append('\n');
             rowStarted = false;

@@ -8,7 +8,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.dovetail.core.dialect.BulkCopy;
-import org.dovetail.engine.sync.StageSql.Op;
 
 /**
  * The writes of one batch through the database's bulk load: rows new to the target are
@@ -23,76 +22,70 @@ final class CopyWrites implements BatchWrites {
     private final StageSql stage;
     private final BulkCopy copy;
     private final String from;
-    private final Writes fallback;
-    private final List<RowState> inserts = new ArrayList<>();
-    private final List<RowState> staged = new ArrayList<>();
-    private final List<Op> ops = new ArrayList<>();
-    private final List<Long> expected = new ArrayList<>();
-    private final Map<Op, Integer> counts = new EnumMap<>(Op.class);
+    private final List<RowState> changes = new ArrayList<>();
+    /** The target's state of each change's key when the batch read it (null: none). */
+    private final List<RowState> theres = new ArrayList<>();
+    private final List<WriteOp> ops = new ArrayList<>();
+    private final Map<WriteOp, Integer> counts = new EnumMap<>(WriteOp.class);
 
     CopyWrites(SideTable table, StageSql stage, BulkCopy copy, String from) {
         this.table = table;
         this.stage = stage;
         this.copy = copy;
         this.from = from;
-        this.fallback = new Writes(table, from);
     }
 
     @Override
     public void add(RowState change, RowState there) {
-        fallback.add(change, there);
-        if (!change.dead()) {
-            if (there == null) {
-                inserts.add(change);
-            }
-            stage(there == null ? Op.INSERT : there.dead() ? Op.REINSERT : Op.UPDATE, change, there);
-        } else if (there != null && !there.dead()) {
-            stage(Op.DELETE, change, there);
-        } else {
-            stage(there != null ? Op.RETOMB : Op.TOMB, change, there);
-        }
-    }
-
-    private void stage(Op op, RowState change, RowState there) {
-        staged.add(change);
+        WriteOp op = WriteOp.of(change, there);
+        changes.add(change);
+        theres.add(there);
         ops.add(op);
-        expected.add(there == null ? null : there.seq());
         counts.merge(op, 1, Integer::sum);
     }
 
     @Override
     public void execute(Connection c) throws SQLException {
-        if (!copyable(inserts) || !copyable(staged)) {
-            fallback.execute(c);
+        if (!copyable(changes)) {
+            Writes statements = new Writes(table, from);
+            for (int i = 0; i < changes.size(); i++) {
+                statements.add(changes.get(i), theres.get(i));
+            }
+            statements.execute(c);
             return;
+        }
+        List<RowState> inserts = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            if (ops.get(i) == WriteOp.INSERT) {
+                inserts.add(changes.get(i));
+            }
         }
         // new rows' keys are checked against tombstones as one array where the key allows, else staged
         boolean keysAsArray = table.keysAsArray();
-        int stagedRows = staged.size() - (keysAsArray ? count(Op.INSERT) : 0);
+        int stagedRows = changes.size() - (keysAsArray ? inserts.size() : 0);
         if (stagedRows > 0) {
             try (Statement s = c.createStatement()) {
                 s.execute(stage.create());
             }
             copy.copyIn(c, stage.stageName(), stage.stageColumns(), rows -> {
-                for (int i = 0; i < staged.size(); i++) {
-                    if (!keysAsArray || ops.get(i) != Op.INSERT) {
+                for (int i = 0; i < changes.size(); i++) {
+                    if (!keysAsArray || ops.get(i) != WriteOp.INSERT) {
                         rows.text(ops.get(i).code());
-                        Long seq = expected.get(i);
-                        if (seq == null) {
+                        if (theres.get(i) == null) {
                             rows.text(null);
                         } else {
-                            rows.number(seq);
+                            rows.number(theres.get(i).seq());
                         }
-                        encode(rows, staged.get(i), ops.get(i) == Op.INSERT);
+                        encode(rows, changes.get(i), ops.get(i) == WriteOp.INSERT);
                     }
                 }
             });
-            expect(c, stage.deleteRows(), count(Op.DELETE));
-            expect(c, stage.insertTombs(), count(Op.DELETE) + count(Op.TOMB));
-            expect(c, stage.updateTombs(), count(Op.RETOMB));
-            expect(c, stage.deleteTombs(), count(Op.REINSERT));
-            expect(c, stage.reinsertRows(), count(Op.REINSERT));
-            expect(c, stage.updateRows(), count(Op.UPDATE));
+            expect(c, stage.deleteRows(), count(WriteOp.DELETE));
+            expect(c, stage.insertTombs(), count(WriteOp.DELETE) + count(WriteOp.TOMB));
+            expect(c, stage.updateTombs(), count(WriteOp.RETOMB));
+            expect(c, stage.deleteTombs(), count(WriteOp.REINSERT));
+            expect(c, stage.reinsertRows(), count(WriteOp.REINSERT));
+            expect(c, stage.updateRows(), count(WriteOp.UPDATE));
         }
         if (!inserts.isEmpty()) {
             long loaded = copy.copyIn(c, stage.tableName(), stage.renderedRowColumns(), rows -> {
@@ -129,7 +122,7 @@ final class CopyWrites implements BatchWrites {
         return true;
     }
 
-    private int count(Op op) {
+    private int count(WriteOp op) {
         return counts.getOrDefault(op, 0);
     }
 
@@ -160,7 +153,7 @@ final class CopyWrites implements BatchWrites {
         rows.number(row.version());
         rows.text(row.origin());
         rows.text(row.site());
-        rows.instant(row.changedAt());
+        rows.value(org.dovetail.core.row.ValueKind.TIMESTAMPTZ, row.changedAt());
         rows.text(from);
         rows.endRow();
     }

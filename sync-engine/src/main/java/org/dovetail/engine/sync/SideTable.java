@@ -83,7 +83,8 @@ final class SideTable {
         return field(name(name));
     }
 
-    private List<Field<Object>> userColumns(boolean keysOnly) {
+    /** The user columns (only the key's, when {@code keysOnly}) in pair order. */
+    List<Field<Object>> userColumns(boolean keysOnly) {
         List<Field<Object>> out = new ArrayList<>();
         for (ColumnPair c : pair.columns()) {
             if (c.key() || !keysOnly) {
@@ -282,7 +283,7 @@ final class SideTable {
     private final java.util.Map<String, String> rendered = new java.util.HashMap<>();
 
     /** The statement for a purpose and batch size, rendered by jOOQ once per pass. */
-    private String cached(String purpose, int count, java.util.function.Supplier<String> render) {
+    String cached(String purpose, int count, java.util.function.Supplier<String> render) {
         return rendered.computeIfAbsent(purpose + "/" + count, k -> render.get());
     }
 
@@ -344,7 +345,8 @@ final class SideTable {
         }
     }
 
-    private List<Field<Object>> bookkeepingWritten() {
+    /** The bookkeeping a received row or tombstone brings: version, origin, site, change time, from. */
+    List<Field<Object>> bookkeepingWritten() {
         return List.of(col(bk.version()), col(bk.origin()), col(bk.site()), col(bk.changedAt()), col(bk.from()));
     }
 

@@ -21,36 +21,10 @@ import org.jooq.impl.DSL;
 
 /**
  * The SQL around a session-local staging table that holds one batch of received changes
- * at the target, each marked with what it does there ({@link Op}); set-based statements
+ * at the target, each marked with what it does there ({@link WriteOp}); set-based statements
  * then apply each kind of change in one go. Rendered by jOOQ once per pass.
  */
 final class StageSql {
-    /** What a staged change does at the target. */
-    enum Op {
-        /** deletes a live row and leaves its tombstone */
-        DELETE("D"),
-        /** a tombstone for a key the target never had */
-        TOMB("T"),
-        /** newer bookkeeping for a tombstone the target has */
-        RETOMB("B"),
-        /** brings a deleted key back: its tombstone goes, the row comes */
-        REINSERT("R"),
-        /** new values for a live row */
-        UPDATE("U"),
-        /** a row new to the target, copied straight into its table; staged by key only, to check no tombstone appeared */
-        INSERT("I");
-
-        private final String code;
-
-        Op(String code) {
-            this.code = code;
-        }
-
-        String code() {
-            return code;
-        }
-    }
-
     static final String OP = "dv_op";
     /** The dv_seq the target's row or tombstone had when the batch read it (null: none): the write's guard. */
     static final String EXPECT = "dv_expect";
@@ -59,7 +33,6 @@ final class StageSql {
     private final Bookkeeping bk;
     private final ChangeCapture capture;
     private final Table<Record> stage = table(name("pg_temp", "dv_stage"));
-    private final Map<String, String> rendered = new java.util.HashMap<>();
 
     StageSql(SideTable side) {
         this.side = side;
@@ -69,7 +42,7 @@ final class StageSql {
     }
 
     private String once(String purpose, java.util.function.Supplier<String> render) {
-        return rendered.computeIfAbsent(purpose, k -> render.get());
+        return side.cached("stage/" + purpose, 0, render);
     }
 
     String stageName() {
@@ -87,8 +60,8 @@ final class StageSql {
 
     /** The columns of a received row: user values, then version, origin, site, change time, from. */
     List<Field<Object>> rowColumns() {
-        List<Field<Object>> out = new ArrayList<>(user(false));
-        out.addAll(written());
+        List<Field<Object>> out = new ArrayList<>(side.userColumns(false));
+        out.addAll(side.bookkeepingWritten());
         return out;
     }
 
@@ -100,21 +73,6 @@ final class StageSql {
         return rowColumns().stream().map(dsl::render).toList();
     }
 
-    private List<Field<Object>> user(boolean keysOnly) {
-        List<Field<Object>> out = new ArrayList<>();
-        for (ColumnPair c : side.pair().columns()) {
-            if (c.key() || !keysOnly) {
-                out.add(field(name(c.name(side.sideA()))));
-            }
-        }
-        return out;
-    }
-
-    private List<Field<Object>> written() {
-        return List.of(field(name(bk.version())), field(name(bk.origin())), field(name(bk.site())),
-                field(name(bk.changedAt())), field(name(bk.from())));
-    }
-
     private Field<Object> in(Table<?> t, Field<Object> column) {
         return field(t.getQualifiedName().append(column.getName()));
     }
@@ -123,7 +81,7 @@ final class StageSql {
         return field(name("pg_temp", "dv_stage", column.getName()));
     }
 
-    private Condition op(Op op) {
+    private Condition op(WriteOp op) {
         return field(name("pg_temp", "dv_stage", OP), String.class).eq(inline(op.code()));
     }
 
@@ -134,7 +92,7 @@ final class StageSql {
 
     private Condition sameKey(Table<Record> target) {
         Condition c = DSL.noCondition();
-        for (Field<Object> k : user(true)) {
+        for (Field<Object> k : side.userColumns(true)) {
             c = c.and(in(target, k).eq(staged(k)));
         }
         return c;
@@ -159,14 +117,15 @@ final class StageSql {
 
     String deleteRows() {
         return once("deleteRows", () -> dsl.renderInlined(
-                dsl.deleteFrom(side.rowsTable()).using(stage).where(op(Op.DELETE)).and(unchanged(side.rowsTable()))));
+                dsl.deleteFrom(side.rowsTable()).using(stage).where(op(WriteOp.DELETE))
+                        .and(unchanged(side.rowsTable()))));
     }
 
     /** Tombstones of deleted rows and of keys never seen here, numbered here. */
     String insertTombs() {
         return once("insertTombs", () -> {
-            List<Field<Object>> columns = new ArrayList<>(user(true));
-            columns.addAll(written());
+            List<Field<Object>> columns = new ArrayList<>(side.userColumns(true));
+            columns.addAll(side.bookkeepingWritten());
             List<SelectField<?>> values = new ArrayList<>();
             columns.forEach(c -> values.add(staged(c)));
             columns.add(field(name(bk.seq())));
@@ -176,26 +135,27 @@ final class StageSql {
                 values.add(field(capture.txidExpression()));
             }
             return dsl.renderInlined(dsl.insertInto(side.tombsTable()).columns(columns)
-                    .select(dsl.select(values).from(stage).where(op(Op.DELETE).or(op(Op.TOMB)))));
+                    .select(dsl.select(values).from(stage).where(op(WriteOp.DELETE).or(op(WriteOp.TOMB)))));
         });
     }
 
     String updateTombs() {
         return once("updateTombs", () -> {
             Map<Field<?>, Field<?>> set = new LinkedHashMap<>();
-            written().forEach(c -> set.put(c, staged(c)));
+            side.bookkeepingWritten().forEach(c -> set.put(c, staged(c)));
             set.put(field(name(bk.seq())), field(capture.nextSeqExpression()));
             if (capture.txidExpression() != null) {
                 set.put(field(name(bk.txid())), field(capture.txidExpression()));
             }
             return dsl.renderInlined(dsl.update(side.tombsTable()).set(set).from(stage)
-                    .where(op(Op.RETOMB)).and(unchanged(side.tombsTable())));
+                    .where(op(WriteOp.RETOMB)).and(unchanged(side.tombsTable())));
         });
     }
 
     String deleteTombs() {
         return once("deleteTombs", () -> dsl.renderInlined(
-                dsl.deleteFrom(side.tombsTable()).using(stage).where(op(Op.REINSERT)).and(unchanged(side.tombsTable()))));
+                dsl.deleteFrom(side.tombsTable()).using(stage).where(op(WriteOp.REINSERT))
+                        .and(unchanged(side.tombsTable()))));
     }
 
     String reinsertRows() {
@@ -204,7 +164,7 @@ final class StageSql {
             List<SelectField<?>> values = new ArrayList<>();
             columns.forEach(c -> values.add(staged(c)));
             return dsl.renderInlined(dsl.insertInto(side.rowsTable()).columns(columns)
-                    .select(dsl.select(values).from(stage).where(op(Op.REINSERT))));
+                    .select(dsl.select(values).from(stage).where(op(WriteOp.REINSERT))));
         });
     }
 
@@ -217,15 +177,15 @@ final class StageSql {
                     set.put(column, staged(column));
                 }
             }
-            written().forEach(c -> set.put(c, staged(c)));
+            side.bookkeepingWritten().forEach(c -> set.put(c, staged(c)));
             return dsl.renderInlined(dsl.update(side.rowsTable()).set(set).from(stage)
-                    .where(op(Op.UPDATE)).and(unchanged(side.rowsTable())));
+                    .where(op(WriteOp.UPDATE)).and(unchanged(side.rowsTable())));
         });
     }
 
     /** How many keys copied in as new rows have a tombstone: one written meanwhile by an application. */
     String tombsOfInserted() {
         return once("tombsOfInserted", () -> dsl.renderInlined(dsl.selectCount().from(side.tombsTable()).join(stage)
-                .on(op(Op.INSERT)).and(sameKey(side.tombsTable()))));
+                .on(op(WriteOp.INSERT)).and(sameKey(side.tombsTable()))));
     }
 }

@@ -16,13 +16,7 @@ import org.dovetail.core.row.Values;
 final class Writes implements BatchWrites {
     private final SideTable table;
     private final String from;
-    private final List<RowState> deletes = new ArrayList<>();
-    private final List<RowState> tombInserts = new ArrayList<>();
-    private final List<RowState> tombUpdates = new ArrayList<>();
-    private final List<RowState> inserts = new ArrayList<>();
-    /** Keys inserted again after a delete: their tombstones go. */
-    private final List<RowState> tombDeletes = new ArrayList<>();
-    private final List<RowState> updates = new ArrayList<>();
+    private final java.util.Map<WriteOp, List<RowState>> rows = new java.util.EnumMap<>(WriteOp.class);
 
     /**
      * @param table the target's table
@@ -35,31 +29,26 @@ final class Writes implements BatchWrites {
 
     @Override
     public void add(RowState change, RowState there) {
-        if (!change.dead()) {
-            (there == null || there.dead() ? inserts : updates).add(change);
-            if (there != null && there.dead()) {
-                tombDeletes.add(change);
-            }
-        } else if (there != null && !there.dead()) {
-            deletes.add(change);
-            tombInserts.add(change);
-        } else if (there != null) {
-            tombUpdates.add(change);
-        } else {
-            // the key was never here: keep its tombstone, so a concurrent insert elsewhere still meets the
-            // delete (a conflict) and a later re-insert continues the key's history
-            tombInserts.add(change);
+        rows.computeIfAbsent(WriteOp.of(change, there), op -> new ArrayList<>()).add(change);
+    }
+
+    private List<RowState> of(WriteOp... ops) {
+        List<RowState> out = new ArrayList<>();
+        for (WriteOp op : ops) {
+            out.addAll(rows.getOrDefault(op, List.of()));
         }
+        return out;
     }
 
     @Override
     public void execute(Connection c) throws SQLException {
-        run(c, table.deleteRow(), deletes, (ps, r) -> keys(ps, 1, r));
-        run(c, table.deleteTomb(), tombDeletes, (ps, r) -> keys(ps, 1, r));
-        run(c, table.insertTomb(), tombInserts, (ps, r) -> bookkeeping(ps, keys(ps, 1, r), r));
-        run(c, table.updateTomb(), tombUpdates, (ps, r) -> keys(ps, bookkeeping(ps, 1, r), r));
-        run(c, table.insertRow(), inserts, (ps, r) -> bookkeeping(ps, values(ps, 1, r, true), r));
-        run(c, table.updateRow(), updates, this::bindUpdate);
+        run(c, table.deleteRow(), of(WriteOp.DELETE), (ps, r) -> keys(ps, 1, r));
+        run(c, table.deleteTomb(), of(WriteOp.REINSERT), (ps, r) -> keys(ps, 1, r));
+        run(c, table.insertTomb(), of(WriteOp.DELETE, WriteOp.TOMB), (ps, r) -> bookkeeping(ps, keys(ps, 1, r), r));
+        run(c, table.updateTomb(), of(WriteOp.RETOMB), (ps, r) -> keys(ps, bookkeeping(ps, 1, r), r));
+        run(c, table.insertRow(), of(WriteOp.INSERT, WriteOp.REINSERT),
+                (ps, r) -> bookkeeping(ps, values(ps, 1, r, true), r));
+        run(c, table.updateRow(), of(WriteOp.UPDATE), this::bindUpdate);
     }
 
     private int bindUpdate(PreparedStatement ps, RowState r) throws SQLException {
