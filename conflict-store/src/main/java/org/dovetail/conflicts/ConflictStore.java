@@ -51,7 +51,8 @@ public final class ConflictStore {
                 .set(s("kind"), c.kind()).set(s("site_a"), c.siteA()).set(s("site_b"), c.siteB())
                 .set(s("row_a"), c.rowA()).set(s("row_b"), c.rowB()).set(s("winner"), c.winner())
                 .set(s("status"), c.status()).set(s("policy"), c.policy()).set(t("detected_at"), c.detectedAt())
-                .set(s("run_id"), c.runId())
+                .set(s("run_id"), c.runId()).set(s("key_hash"), keyHash(c.keyJson()))
+                .set(s("refused_by"), c.refusedBy()).set(s("detail"), c.detail())
                 .set(meta.column("updated_seq", Long.class), nextSeq())
                 .execute();
         return true;
@@ -68,10 +69,41 @@ public final class ConflictStore {
         if (keyJsons.isEmpty()) {
             return open;
         }
+        Set<String> wanted = new HashSet<>(keyJsons);
         dsl.selectFrom(table).where(s("table_key").eq(tableName)).and(s("status").eq(Conflict.OPEN))
-                .and(s("key_text").in(keyJsons))
-                .fetch(this::toConflict).forEach(c -> open.put(c.keyJson(), c));
+                .and(s("key_hash").in(wanted.stream().map(ConflictStore::keyHash).toList()))
+                .fetch(this::toConflict).stream().filter(c -> wanted.contains(c.keyJson()))
+                .forEach(c -> open.put(c.keyJson(), c));
         return open;
+    }
+
+    /** The open {@code rejected} records of a table whose change {@code refusedBy} refused, oldest first. */
+    public List<Conflict> openRejected(String tableName, String refusedBy) {
+        return dsl.selectFrom(table).where(s("table_key").eq(tableName)).and(s("status").eq(Conflict.OPEN))
+                .and(s("kind").eq(Conflict.REJECTED)).and(s("refused_by").eq(refusedBy))
+                .orderBy(t("detected_at"), s("conflict_id")).fetch(this::toConflict);
+    }
+
+    /** Brings an open rejected record up to date: both copies and why the change is still refused. */
+    public void updateRejection(String id, String rowA, String rowB, String detail) {
+        dsl.update(table).set(s("row_a"), rowA).set(s("row_b"), rowB).set(s("detail"), detail)
+                .set(meta.column("updated_seq", Long.class), nextSeq())
+                .where(s("conflict_id").eq(id)).execute();
+    }
+
+    /** Removes a record (a refusal that went away within the run that recorded it). */
+    public void delete(String id) {
+        dsl.deleteFrom(table).where(s("conflict_id").eq(id)).execute();
+    }
+
+    /** The index form of a key: SHA-256 of its JSON text in hex, so a key of any length can be indexed. */
+    static String keyHash(String keyJson) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(keyJson.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Replaces one side's copy of an open conflict with that side's newer state. */
@@ -140,6 +172,7 @@ public final class ConflictStore {
         return new Conflict(r.get(s("conflict_id")), r.get(s("table_key")), r.get(s("key_text")), r.get(s("kind")),
                 r.get(s("site_a")), r.get(s("site_b")), r.get(s("row_a")), r.get(s("row_b")), r.get(s("winner")),
                 r.get(s("status")), r.get(s("policy")), r.get(t("detected_at")), r.get(s("run_id")),
-                r.get(s("resolved_by")), r.get(t("resolved_at")), r.get(s("kept")));
+                r.get(s("resolved_by")), r.get(t("resolved_at")), r.get(s("kept")), r.get(s("refused_by")),
+                r.get(s("detail")));
     }
 }

@@ -16,7 +16,7 @@ import org.dovetail.conflicts.Conflict;
 /** Turns conflict records into what the admin reads: list rows, and both copies side by side. */
 final class ConflictRows {
     static final List<String> LIST_COLUMNS = List.of("id", "table", "key", "kind", "status", "winner",
-            "detected_at", "site_a", "site_b", "policy", "run_id", "resolved_by", "resolved_at", "kept");
+            "detected_at", "site_a", "site_b", "policy", "run_id", "resolved_by", "resolved_at", "kept", "refused_by", "detail");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ConflictRows() {
@@ -43,6 +43,8 @@ final class ConflictRows {
         row.put("resolved_by", Objects.toString(c.resolvedBy(), ""));
         row.put("resolved_at", c.resolvedAt() == null ? "" : c.resolvedAt().toString());
         row.put("kept", Objects.toString(c.kept(), ""));
+        row.put("refused_by", Objects.toString(c.refusedBy(), ""));
+        row.put("detail", Objects.toString(c.detail(), ""));
         return row;
     }
 

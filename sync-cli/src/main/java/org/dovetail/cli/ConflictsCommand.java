@@ -113,6 +113,9 @@ final class ConflictsCommand implements Runnable {
             out.printf("status %s  winner %s  policy %s  detected %s  run %s%n", c.status(),
                     c.winner() == null ? "(none: an admin decides)" : c.winner(), c.policy(), c.detectedAt(),
                     c.runId());
+            if (c.rejected()) {
+                out.printf("refused by %s: %s%n", c.refusedBy(), c.detail());
+            }
             if (c.resolvedAt() != null) {
                 out.printf("resolved by %s at %s, kept %s%n", c.resolvedBy(), c.resolvedAt(), c.kept());
             }

@@ -81,6 +81,19 @@ public interface Dialect {
         return false;
     }
 
+    /**
+     * Why the database refused a row or value the sync wrote (a unique, foreign-key, check or
+     * not-null constraint, a value the column rejects), in one line naming the constraint;
+     * empty when the failure is of another kind (a lost connection, a lock, a bug).
+     */
+    default Optional<String> refusal(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null || !(state.startsWith("22") || state.startsWith("23"))) {
+            return Optional.empty();
+        }
+        return Optional.of(org.dovetail.core.site.SqlErrors.describe(e));
+    }
+
     /** The statements that remove everything {@link #installSql} added, leaving the table as before. */
     List<String> uninstallSql(TableShape table);
 

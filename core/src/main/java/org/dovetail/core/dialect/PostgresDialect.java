@@ -77,6 +77,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public Optional<String> refusal(SQLException e) {
+        return Dialect.super.refusal(e).map(line -> PostgresErrors.withDetail(e, line));
+    }
+
+    @Override
     public List<String> uninstallSql(TableShape table) {
         return PostgresScripts.uninstall(table);
     }

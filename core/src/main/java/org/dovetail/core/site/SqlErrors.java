@@ -9,6 +9,10 @@ public final class SqlErrors {
 
     /** The first line of the message, without driver chatter; SQLSTATE appended when known. */
     public static String describe(Throwable e) {
+        if (e instanceof java.sql.BatchUpdateException batch && batch.getNextException() != null) {
+            // the batch's own message spells out the statement; the next exception says what went wrong
+            return describe(batch.getNextException());
+        }
         java.util.Optional<SQLException> wrapped = sqlCause(e);
         if (wrapped.isPresent() && wrapped.get() != e) {
             return describe(wrapped.get());
@@ -22,11 +26,17 @@ public final class SqlErrors {
         if (message == null) {
             return t.getClass().getSimpleName();
         }
-        String line = message.strip().lines().findFirst().orElse("").strip();
+        String line = withoutStatement(message.strip().lines().findFirst().orElse("").strip());
         if (e instanceof SQLException sql && sql.getSQLState() != null && !line.contains(sql.getSQLState())) {
             line = line + " [" + sql.getSQLState() + "]";
         }
         return line;
+    }
+
+    /** A message without the statement some drivers append (H2: {@code ...; SQL statement: ...}). */
+    private static String withoutStatement(String line) {
+        int at = line.indexOf("; SQL statement:");
+        return at < 0 ? line : line.substring(0, at);
     }
 
     /** The driver's exception behind a wrapper (jOOQ's DataAccessException, say), if any. */

@@ -79,6 +79,17 @@ public final class Catalog {
         return new TableShape(schema, name, columns, new ArrayList<>(key.values()));
     }
 
+    /** The tables the table's foreign keys refer to, as {@code schema.name} the catalog stores (itself included). */
+    public java.util.Set<String> parents(TableShape table) throws SQLException {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        try (ResultSet rs = connection.getMetaData().getImportedKeys(null, table.schema(), table.name())) {
+            while (rs.next()) {
+                out.add(rs.getString("PKTABLE_SCHEM") + "." + rs.getString("PKTABLE_NAME"));
+            }
+        }
+        return out;
+    }
+
     private static String escape(DatabaseMetaData meta, String pattern) throws SQLException {
         String esc = meta.getSearchStringEscape();
         if (esc == null || esc.isEmpty()) {

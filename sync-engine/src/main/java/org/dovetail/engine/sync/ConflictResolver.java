@@ -107,7 +107,7 @@ public final class ConflictResolver {
                 DovetailException.usage("table " + c.table() + " not found at site " + site.name()));
         TablePair pair = TablePair.match(c.table(), shape, site.name(), shape, site.name());
         SideTable table = new SideTable(pair, true, s.dialect, s.dsl(s.write));
-        RowKey key = decodeKey(pair, c.keyJson());
+        RowKey key = pair.key(c.keyJson());
         RowState here = lock(s, table, key);
         boolean hereIsA = s.name().equals(c.siteA());
         RowState ownCopy = decode(pair, hereIsA ? c.rowA() : c.rowB());
@@ -130,12 +130,29 @@ public final class ConflictResolver {
         if (!confirmsAutomatic) {
             long version = Math.max(Math.max(ownCopy.version(), otherCopy.version()),
                     here == null ? 0 : here.version()) + 1;
-            RowState change = new RowState(kept.values(), kept.dead(), version, kept.origin(), s.name(),
+            // a key absent at one site (a refused insert) keeps the row's identity in its tombstone
+            String origin = kept.origin() != null ? kept.origin()
+                    : (kept == ownCopy ? otherCopy : ownCopy).origin();
+            RowState change = new RowState(kept.values(), kept.dead(), version, origin, s.name(),
                     OffsetDateTime.now(), 0, null, null);
             Writes writes = new Writes(table, null);
             writes.add(change, here);
             s.dialect.setApplying(s.write, true);
-            writes.execute(s.write);
+            java.sql.Savepoint savepoint = s.write.setSavepoint();
+            try {
+                writes.execute(s.write);
+                s.write.releaseSavepoint(savepoint);
+            } catch (SQLException e) {
+                s.write.rollback(savepoint);
+                s.dialect.setApplying(s.write, false);
+                Optional<String> refusal = s.dialect.refusal(e);
+                if (refusal.isEmpty()) {
+                    throw e;
+                }
+                return Optional.of("conflict " + c.id() + ": " + site.name() + " refuses " + keep + "'s copy of "
+                        + c.table() + " key " + key.text() + " (" + refusal.get() + "); change the row that "
+                        + "blocks it first, or keep the other copy");
+            }
             s.dialect.setApplying(s.write, false);
         }
         store.markResolved(c.id(), user, OffsetDateTime.now(), keep);
@@ -162,15 +179,6 @@ public final class ConflictResolver {
             }
         }
         return null;
-    }
-
-    private static RowKey decodeKey(TablePair pair, String keyJson) {
-        List<String> parts = read(keyJson, new TypeReference<List<String>>() { });
-        Object[] values = new Object[pair.keyCount()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = Values.fromText(parts.get(i), pair.columns().get(i).kind());
-        }
-        return new RowKey(values);
     }
 
     /** A recorded copy (see TableRun#json) back as a row state. */

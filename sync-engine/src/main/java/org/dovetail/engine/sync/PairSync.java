@@ -67,10 +67,19 @@ public final class PairSync {
             } else {
                 shareResolutions(a, b);
             }
-            List<TableOutcome> outcomes = new ArrayList<>();
-            for (TableConfig table : tables) {
-                outcomes.add(syncTable(table, a, b, runId, options, resolvedOnlyAtOneSite));
+            java.util.Map<TableConfig, TableOutcome> byTable = new java.util.LinkedHashMap<>();
+            java.util.Map<TableConfig, TableRun> runs = new java.util.LinkedHashMap<>();
+            for (TableConfig table : new TableOrder(a, b).parentsFirst(tables)) {
+                TableRun run = tableRun(table, a, b, runId, options, resolvedOnlyAtOneSite, byTable);
+                if (run != null) {
+                    runs.put(table, run);
+                    guarded(table, a, b, byTable, () -> byTable.put(table, run.run(options.push(), options.pull())));
+                }
             }
+            if (!options.dryRun()) {
+                retryRefused(runs, a, b, byTable);
+            }
+            List<TableOutcome> outcomes = tables.stream().map(byTable::get).toList();
             long open = new ConflictStore(a.write, a.dialect).countOpen(sorted(a, b)[0], sorted(a, b)[1]);
             a.write.commit();
             SyncResult result = new SyncResult(runId, a.name(), b.name(), options.dryRun(), outcomes, open,
@@ -139,24 +148,62 @@ public final class PairSync {
         }
     }
 
-    private TableOutcome syncTable(TableConfig table, SiteSession a, SiteSession b, String runId,
-                                   SyncOptions options, java.util.Set<String> resolved) {
+    /**
+     * Changes refused earlier in the run (a child whose parent came later, a parent whose
+     * children were deleted later) are tried again, round after round while any applies.
+     */
+    private void retryRefused(java.util.Map<TableConfig, TableRun> runs, SiteSession a, SiteSession b,
+                              java.util.Map<TableConfig, TableOutcome> byTable) {
+        for (int round = 0; round <= runs.size(); round++) {
+            long[] applied = {0};
+            for (var entry : runs.entrySet()) {
+                TableRun run = entry.getValue();
+                if (run.hasRefused() && !byTable.get(entry.getKey()).failed()) {
+                    guarded(entry.getKey(), a, b, byTable, () -> {
+                        applied[0] += run.retryRefused();
+                        byTable.put(entry.getKey(), run.outcome());
+                    });
+                }
+            }
+            if (applied[0] == 0) {
+                return;
+            }
+        }
+    }
+
+    /** The table's run, or null when its shapes do not match (then its outcome says why). */
+    private TableRun tableRun(TableConfig table, SiteSession a, SiteSession b, String runId, SyncOptions options,
+                              java.util.Set<String> resolved, java.util.Map<TableConfig, TableOutcome> byTable) {
+        TableRun[] run = {null};
+        guarded(table, a, b, byTable, () -> {
+            TablePair pair = TablePair.match(table.name().toString(), shape(a, table), a.name(), shape(b, table),
+                    b.name());
+            run[0] = new TableRun(pair, a, b, config.policyFor(table), runId, options.dryRun(),
+                    options.progress(), resolved);
+        });
+        return run[0];
+    }
+
+    private interface TableWork {
+        void run() throws SQLException;
+    }
+
+    /** Runs a table's work; a failure stops that table alone (its outcome names why), unless the connection is lost. */
+    private void guarded(TableConfig table, SiteSession a, SiteSession b,
+                         java.util.Map<TableConfig, TableOutcome> byTable, TableWork work) {
         String name = table.name().toString();
         try {
-            TablePair pair = TablePair.match(name, shape(a, table), a.name(), shape(b, table), b.name());
-            TableRun run = new TableRun(pair, a, b, config.policyFor(table), runId, options.dryRun(),
-                    options.progress(), resolved);
-            return run.run(options.push(), options.pull());
+            work.run();
         } catch (TablePair.ShapeMismatch | DovetailException e) {
             rollbackQuietly(a, b);
-            return new TableOutcome(name, 0, 0, 0, 0, e.getMessage());
+            byTable.put(table, new TableOutcome(name, 0, 0, 0, 0, e.getMessage()));
         } catch (SQLException | RuntimeException e) {
             if (connectionLost(e)) {
                 throw DovetailException.failed("sync " + siteA.name() + " " + siteB.name() + " failed: "
                         + SqlErrors.describe(e), e);
             }
             rollbackQuietly(a, b);
-            return new TableOutcome(name, 0, 0, 0, 0, "table " + name + ": " + SqlErrors.describe(e));
+            byTable.put(table, new TableOutcome(name, 0, 0, 0, 0, "table " + name + ": " + SqlErrors.describe(e)));
         }
     }
 

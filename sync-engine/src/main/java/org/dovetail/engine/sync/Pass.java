@@ -44,6 +44,9 @@ final class Pass {
      * Off after a batch met a concurrent write, and where writes are bound statements.
      */
     private boolean optimistic;
+    private boolean prepared;
+    /** Keys of the last look-up that have a live row and also a (stale) tombstone. */
+    private final java.util.Set<RowKey> staleTombs = new java.util.HashSet<>();
 
     Pass(TableRun run, boolean sourceIsA) {
         this.run = run;
@@ -60,24 +63,19 @@ final class Pass {
                 : Math.min(BATCH_ROWS, BOUND_KEY_PARTS / run.pair.keyCount());
     }
 
-    /** Runs the pass; returns how many rows were applied at the target. */
+    /** Runs the pass: first the changes the target refused before, then what changed since; returns rows applied. */
     long run() throws SQLException {
+        prepare();
+        if (targetHasOpen && !run.dryRun) {
+            List<Conflict> refused = new ConflictStore(target.write, target.dialect)
+                    .openRejected(run.pair.name(), target.name());
+            target.write.commit();
+            retry(refused);
+        }
         Watermark received = new Marks(target.write, target.dialect).read(source.identity.id(), targetKey);
         Watermark targetSent = new Marks(source.write, source.dialect).read(target.identity.id(), sourceKey);
         target.write.commit();
         source.write.commit();
-        targetHasOpen = new ConflictStore(target.write, target.dialect).hasOpen(run.pair.name());
-        targetWasEmpty = isEmpty();
-        if (stage != null && !target.dialect.bulkCopy().orElseThrow().usable(target.write)) {
-            stage = null;
-            optimistic = false;
-        }
-        if (stage != null) {
-            try (java.sql.Statement s = target.write.createStatement()) {
-                s.execute(stage.drop());
-            }
-        }
-        target.write.commit();
         long settled = source.dialect.changeCapture().settledSeqBeforeRead(source.write);
         source.write.commit();
         String snapshot = source.dialect.changeCapture().snapshotOfReadTransaction(source.read);
@@ -85,7 +83,7 @@ final class Pass {
         try (ChangeReader reader = new ChangeReader(source.read, sourceTable.changesSince(received, target.name()),
                 sourceTable, batchRows, BATCH_BYTES)) {
             for (List<RowState> changes = reader.next(); changes != null; changes = reader.next()) {
-                highest = Math.max(highest, flush(new Batch(snapshot, settled, targetSent, changes)));
+                highest = Math.max(highest, flush(new Batch(snapshot, settled, targetSent, changes, true)));
             }
         }
         long done = highest;
@@ -108,6 +106,26 @@ final class Pass {
         return applied;
     }
 
+    /** Looks at the target once per pass: open conflicts, emptiness, whether the bulk path may be used. */
+    private void prepare() throws SQLException {
+        if (prepared) {
+            return;
+        }
+        prepared = true;
+        targetHasOpen = new ConflictStore(target.write, target.dialect).hasOpen(run.pair.name());
+        targetWasEmpty = isEmpty();
+        if (stage != null && !target.dialect.bulkCopy().orElseThrow().usable(target.write)) {
+            stage = null;
+            optimistic = false;
+        }
+        if (stage != null) {
+            try (java.sql.Statement s = target.write.createStatement()) {
+                s.execute(stage.drop());
+            }
+        }
+        target.write.commit();
+    }
+
     private void finishTarget() throws SQLException {
         if (run.dryRun) {
             target.write.rollback();
@@ -116,71 +134,238 @@ final class Pass {
         }
     }
 
-    /** Applies one batch, retrying when an application wrote one of its keys meanwhile. */
+    /**
+     * Applies one batch: set-based, then (an application wrote one of its keys meanwhile, or
+     * the database refused a row) again with every key locked, then row by row, where each
+     * row the database still refuses is set aside as a {@code rejected} record.
+     */
     private long flush(Batch batch) throws SQLException {
+        boolean rowByRow = false;
         for (int attempt = 1; ; attempt++) {
             try {
-                long top = apply(batch);
+                long top = rowByRow ? applyRowByRow(batch) : apply(batch);
                 run.progress(batch.changes.size());
                 return top;
             } catch (SQLException e) {
                 target.write.rollback();
-                boolean raced = "23505".equals(e.getSQLState()) || "40001".equals(e.getSQLState())
-                        || "40P01".equals(e.getSQLState());
                 // an application wrote a key meanwhile: from now on look rows up and lock them
                 targetWasEmpty = false;
                 optimistic = false;
-                if (!raced || attempt >= RETRIES) {
+                boolean refused = target.dialect.refusal(e).isPresent();
+                if (rowByRow || !refused && !raced(e)) {
                     throw e;
                 }
+                rowByRow = refused || attempt + 1 >= RETRIES;
             }
         }
+    }
+
+    private static boolean raced(SQLException e) {
+        return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState())
+                || "23505".equals(e.getSQLState());
     }
 
     private long apply(Batch batch) throws SQLException {
         List<RowKey> keys = batch.keys();
         Map<RowKey, RowState> current = lookUp(batch, keys);
         ConflictStore targetConflicts = new ConflictStore(target.write, target.dialect);
-        Map<String, Conflict> held = !targetHasOpen ? Map.of() : targetConflicts.openFor(run.pair.name(),
-                keys.stream().map(RowKey::json).toList());
+        Map<String, Conflict> held = held(targetConflicts, keys);
         BatchWrites writes = stage != null
                 ? new CopyWrites(targetTable, stage, target.dialect.bulkCopy().orElseThrow(), source.name())
                 : new Writes(targetTable, source.name());
         long appliedHere = 0;
         for (RowState change : batch.changes) {
-            RowKey key = change.key(run.pair.keyCount());
-            RowState there = current.get(key);
-            Conflict open = held.isEmpty() ? null : held.get(key.json());
-            if (open != null && !run.resolvedElsewhere(open.id())) {
-                run.hold(open, change, sourceIsA, targetConflicts);
-                continue;
-            }
-            if (!changedThere(change, current, batch)) {
-                if (there == null || !change.sameVersion(there)) {
-                    writes.add(change, there);
-                    if (there != null || !change.dead()) {
-                        // a tombstone kept for a key never seen here is history, not a change users see
-                        appliedHere++;
-                    }
-                }
-            } else if (change.sameContent(there)) {
-                if (!change.sameVersion(there) && run.metadataWinner(change, there, sourceIsA)) {
-                    writes.add(change, there);
-                }
-            } else if (run.conflict(change, there, sourceIsA, targetConflicts)) {
-                writes.add(change, there);
-                appliedHere++;
-            }
+            appliedHere += decide(change, current, held, batch, targetConflicts, writes);
         }
         target.dialect.setApplying(target.write, true);
+        clearStaleTombstones();
         writes.execute(target.write);
         target.dialect.setApplying(target.write, false);
+        return finishBatch(batch, appliedHere);
+    }
+
+    /**
+     * The last resort for a batch: every key locked, each change written on its own under a
+     * savepoint; a change the database refuses is set aside (recorded as {@code rejected})
+     * and the others apply.
+     */
+    private long applyRowByRow(Batch batch) throws SQLException {
+        List<RowKey> keys = batch.keys();
+        Map<RowKey, RowState> current = states(keys, false, true);
+        ConflictStore targetConflicts = new ConflictStore(target.write, target.dialect);
+        Map<String, Conflict> held = held(targetConflicts, keys);
+        Map<String, Conflict> refusedBefore = refusedRecords(targetConflicts, keys);
+        target.dialect.setApplying(target.write, true);
+        clearStaleTombstones();
+        long appliedHere = 0;
+        for (RowState change : batch.changes) {
+            Writes one = new Writes(targetTable, source.name());
+            long counted = decide(change, current, held, batch, targetConflicts, one);
+            RowKey key = change.key(run.pair.keyCount());
+            RowState there = current.get(key);
+            java.sql.Savepoint savepoint = target.write.setSavepoint();
+            try {
+                one.execute(target.write);
+                target.write.releaseSavepoint(savepoint);
+                appliedHere += counted;
+                if (!one.isEmpty()) {
+                    current.put(key, change.receivedFrom(source.name()));
+                }
+            } catch (SQLException e) {
+                target.write.rollback(savepoint);
+                String reason = target.dialect.refusal(e).orElse(raced(e) ? "the row kept changing" : null);
+                if (reason == null) {
+                    throw e;
+                }
+                batch.refused.add(key);
+                run.refused(change, there, sourceIsA, targetConflicts, reason, refusedBefore.get(key.json()));
+            }
+        }
+        target.dialect.setApplying(target.write, false);
+        return finishBatch(batch, appliedHere);
+    }
+
+    /** The new watermark (unless the batch is a retry of earlier refusals) and the commit. */
+    private long finishBatch(Batch batch, long appliedHere) throws SQLException {
         long top = Math.min(batch.maxSeq, batch.settled);
-        new Marks(target.write, target.dialect).write(source.identity.id(), targetKey,
-                new Watermark(top, batch.snapshot));
+        if (batch.marks) {
+            new Marks(target.write, target.dialect).write(source.identity.id(), targetKey,
+                    new Watermark(top, batch.snapshot));
+        }
         finishTarget();
         applied += appliedHere;
         return top;
+    }
+
+    /** Decides what one received change does at the target and adds its write; returns 1 when it counts as applied. */
+    private long decide(RowState change, Map<RowKey, RowState> current, Map<String, Conflict> held, Batch batch,
+                        ConflictStore targetConflicts, BatchWrites writes) throws SQLException {
+        RowKey key = change.key(run.pair.keyCount());
+        RowState there = current.get(key);
+        Conflict open = held.isEmpty() ? null : held.get(key.json());
+        if (open != null && !run.resolvedElsewhere(open.id())) {
+            run.hold(open, change, sourceIsA, targetConflicts);
+            return 0;
+        }
+        if (!changedThere(change, current, batch)) {
+            if (there == null || !change.sameVersion(there)) {
+                writes.add(change, there);
+                // a tombstone kept for a key never seen here is history, not a change users see
+                return there != null || !change.dead() ? 1 : 0;
+            }
+        } else if (change.sameContent(there)) {
+            if (!change.sameVersion(there) && run.metadataWinner(change, there, sourceIsA)) {
+                writes.add(change, there);
+            }
+        } else if (run.conflict(change, there, sourceIsA, targetConflicts)) {
+            writes.add(change, there);
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Open conflicts that hold their keys' changes back (a refused change holds nothing: it is tried again). */
+    private Map<String, Conflict> held(ConflictStore store, List<RowKey> keys) {
+        if (!targetHasOpen) {
+            return Map.of();
+        }
+        Map<String, Conflict> held = new HashMap<>(store.openFor(run.pair.name(), jsons(keys)));
+        held.values().removeIf(Conflict::rejected);
+        return held;
+    }
+
+    /** The open records of the keys' changes from the source refused here before, by key. */
+    private Map<String, Conflict> refusedRecords(ConflictStore store, List<RowKey> keys) {
+        Map<String, Conflict> out = new HashMap<>();
+        if (targetHasOpen) {
+            java.util.Set<String> wanted = new java.util.HashSet<>(jsons(keys));
+            store.openRejected(run.pair.name(), target.name()).stream()
+                    .filter(c -> wanted.contains(c.keyJson())).forEach(c -> out.put(c.keyJson(), c));
+        }
+        return out;
+    }
+
+    private static List<String> jsons(List<RowKey> keys) {
+        return keys.stream().map(RowKey::json).toList();
+    }
+
+    /**
+     * A key with both a live row and a tombstone (a delete and an insert of the same key that
+     * raced in an older version's triggers): the live row is the key's state; the tombstone goes.
+     */
+    private void clearStaleTombstones() throws SQLException {
+        List<RowKey> stale = List.copyOf(staleTombs);
+        staleTombs.clear();
+        if (stale.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = target.write.prepareStatement(targetTable.deleteTomb())) {
+            for (RowKey key : stale) {
+                for (int k = 0; k < run.pair.keyCount(); k++) {
+                    org.dovetail.core.row.Values.bind(ps, k + 1, run.pair.columns().get(k).kind(), key.parts()[k]);
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Tries again changes the target refused before: the source's current state of each
+     * record's key is applied as a change (no watermark moves); a record whose change now
+     * applies is resolved at both sites (removed, when this run recorded it: it was only a
+     * matter of order). Returns how many rows applied.
+     */
+    long retry(List<Conflict> records) throws SQLException {
+        if (records.isEmpty()) {
+            return 0;
+        }
+        prepare();
+        Watermark targetSent = new Marks(source.write, source.dialect).read(target.identity.id(), sourceKey);
+        source.write.commit();
+        long before = applied;
+        for (int from = 0; from < records.size(); from += batchRows) {
+            List<Conflict> chunk = records.subList(from, Math.min(records.size(), from + batchRows));
+            Map<String, Conflict> byKey = new HashMap<>();
+            chunk.forEach(c -> byKey.put(c.keyJson(), c));
+            List<RowKey> keys = chunk.stream().map(c -> run.pair.key(c.keyJson())).toList();
+            List<RowState> changes = new ArrayList<>();
+            for (RowState state : sourceStates(keys)) {
+                if (!target.name().equals(state.from())) {
+                    changes.add(state);
+                }
+            }
+            Batch batch = new Batch(null, Long.MAX_VALUE, targetSent, changes, false);
+            if (!changes.isEmpty()) {
+                flush(batch);
+            }
+            ConflictStore targetConflicts = new ConflictStore(target.write, target.dialect);
+            for (RowKey key : keys) {
+                if (!batch.refused.contains(key)) {
+                    run.accepted(byKey.get(key.json()), sourceIsA, targetConflicts);
+                }
+            }
+            finishTarget();
+        }
+        return applied - before;
+    }
+
+    /** The source's current state of the keys (rows and tombstones), unlocked. */
+    private List<RowState> sourceStates(List<RowKey> keys) throws SQLException {
+        Map<RowKey, RowState> states = new java.util.LinkedHashMap<>();
+        for (boolean tombs : new boolean[] {true, false}) {
+            try (PreparedStatement ps = source.write.prepareStatement(sourceTable.current(keys.size(), tombs, false))) {
+                sourceTable.bindKeys(ps, keys, source.write);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        RowState state = sourceTable.read(rs, false, tombs);
+                        states.put(state.key(run.pair.keyCount()), state);
+                    }
+                }
+            }
+        }
+        source.write.commit();
+        return new ArrayList<>(states.values());
     }
 
     private boolean isEmpty() throws SQLException {
@@ -223,6 +408,7 @@ final class Pass {
      */
     private Map<RowKey, RowState> states(List<RowKey> keys, boolean brief, boolean lock) throws SQLException {
         Map<RowKey, RowState> current = new HashMap<>();
+        staleTombs.clear();
         for (boolean tombs : new boolean[] {false, true}) {
             String sql = brief ? targetTable.brief(keys.size(), tombs) : targetTable.current(keys.size(), tombs, lock);
             try (PreparedStatement ps = target.write.prepareStatement(sql)) {
@@ -230,7 +416,12 @@ final class Pass {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         RowState state = brief ? targetTable.read(rs, true, true) : targetTable.read(rs, false, tombs);
-                        current.put(state.key(run.pair.keyCount()), state);
+                        RowKey key = state.key(run.pair.keyCount());
+                        if (tombs && current.containsKey(key)) {
+                            staleTombs.add(key);
+                        } else {
+                            current.put(key, state);
+                        }
                     }
                 }
             }
@@ -245,8 +436,13 @@ final class Pass {
         final Watermark targetSent;
         final List<RowState> changes;
         final long maxSeq;
+        /** Whether applying the batch moves the watermark (not for retries of refused changes). */
+        final boolean marks;
+        /** Keys whose change the target refused (set aside). */
+        final java.util.Set<RowKey> refused = new java.util.HashSet<>();
 
-        Batch(String snapshot, long settled, Watermark targetSent, List<RowState> changes) {
+        Batch(String snapshot, long settled, Watermark targetSent, List<RowState> changes, boolean marks) {
+            this.marks = marks;
             this.snapshot = snapshot;
             this.settled = settled;
             this.targetSent = targetSent;

@@ -11,6 +11,16 @@ import org.dovetail.core.row.Values;
 record RowState(Object[] values, boolean dead, long version, String origin, String site,
                 OffsetDateTime changedAt, long seq, String from, Long txid) {
 
+    /** A key the site has neither a row nor a tombstone of, as a conflict record shows it. */
+    static RowState absent(Object[] key, int columns) {
+        return new RowState(Arrays.copyOf(key, columns), true, 0, null, null, null, 0, null, null);
+    }
+
+    /** This state as the target holds it once written there, received from {@code from}. */
+    RowState receivedFrom(String from) {
+        return new RowState(values, dead, version, origin, site, changedAt, seq, from, txid);
+    }
+
     RowKey key(int keyCount) {
         return new RowKey(Arrays.copyOf(values, keyCount));
     }

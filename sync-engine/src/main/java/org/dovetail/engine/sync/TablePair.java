@@ -18,6 +18,21 @@ record TablePair(String name, TableShape a, TableShape b, List<ColumnPair> colum
         return a.primaryKey().size();
     }
 
+    /** A key from its JSON form as conflict records store it (see {@link RowKey#json}). */
+    RowKey key(String keyJson) {
+        try {
+            List<String> parts = new com.fasterxml.jackson.databind.ObjectMapper().readValue(keyJson,
+                    new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { });
+            Object[] values = new Object[keyCount()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = org.dovetail.core.row.Values.fromText(parts.get(i), columns.get(i).kind());
+            }
+            return new RowKey(values);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not a recorded key: " + keyJson, e);
+        }
+    }
+
     TableShape shape(boolean sideA) {
         return sideA ? a : b;
     }

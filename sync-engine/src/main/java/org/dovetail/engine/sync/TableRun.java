@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,7 +36,14 @@ final class TableRun {
     private final String runId;
     private final SyncProgress progress;
     private final Set<String> conflictIds = new HashSet<>();
+    /** Records of changes refused in this run, by direction (true: A's changes refused at B). */
+    private final Map<Boolean, Map<String, Conflict>> refusedThisRun = Map.of(true, new LinkedHashMap<>(),
+            false, new LinkedHashMap<>());
+    /** Ids of the rejected records first written in this run. */
+    private final Set<String> recordedThisRun = new HashSet<>();
     long held;
+    private long pushed;
+    private long pulled;
 
     private final Set<String> resolvedElsewhere;
 
@@ -52,9 +60,47 @@ final class TableRun {
     }
 
     TableOutcome run(boolean push, boolean pull) throws SQLException {
-        long pushed = push ? new Pass(this, true).run() : 0;
-        long pulled = pull ? new Pass(this, false).run() : 0;
+        pushed += push ? new Pass(this, true).run() : 0;
+        pulled += pull ? new Pass(this, false).run() : 0;
+        return outcome();
+    }
+
+    TableOutcome outcome() {
         return new TableOutcome(pair.name(), pushed, pulled, conflictIds.size(), held, null);
+    }
+
+    /** Whether changes were refused in this run and are waiting for another try. */
+    boolean hasRefused() {
+        return refusedThisRun.values().stream().anyMatch(m -> !m.isEmpty());
+    }
+
+    /**
+     * Tries again the changes refused earlier in this run (a parent that has arrived since, a
+     * child deleted since); those that apply now leave no record. Returns how many applied.
+     */
+    long retryRefused() throws SQLException {
+        long applied = 0;
+        for (boolean sourceIsA : new boolean[] {true, false}) {
+            Map<String, Conflict> refused = refusedThisRun.get(sourceIsA);
+            if (refused.isEmpty()) {
+                continue;
+            }
+            List<Conflict> records = List.copyOf(refused.values());
+            refused.clear();
+            long done = new Pass(this, sourceIsA).retry(records);
+            applied += done;
+            if (sourceIsA) {
+                pushed += done;
+            } else {
+                pulled += done;
+            }
+        }
+        return applied;
+    }
+
+    /** A record of this run that the retry made unnecessary: gone from the count, and from both sites. */
+    void forget(Conflict record) {
+        conflictIds.remove(record.id());
     }
 
     /** Whether an open record here was already resolved at the other site (known on dry runs only). */
@@ -90,10 +136,10 @@ final class TableRun {
         String siteB = srcFirst ? dst.name() : src.name();
         RowKey key = source.key(pair.keyCount());
         String kind = kind(rowA, rowB);
-        String id = conflictId(siteA, siteB, key, rowA, rowB);
+        String id = conflictId(siteA, siteB, key, rowA, rowB, kind);
         Conflict conflict = new Conflict(id, pair.name(), key.json(), kind, siteA, siteB, json(rowA), json(rowB),
                 winner.orElse(null), winner.isPresent() ? Conflict.AUTO : Conflict.OPEN, policy.toString(),
-                OffsetDateTime.now(), runId, null, null, null);
+                OffsetDateTime.now(), runId, null, null, null, null, null);
         if (!dryRun) {
             new ConflictStore(src.write, src.dialect).insertIfAbsent(conflict);
             src.write.commit();
@@ -119,6 +165,68 @@ final class TableRun {
         new ConflictStore(src.write, src.dialect).updateCopy(open.id(), sideA, row);
         src.write.commit();
         targetStore.updateCopy(open.id(), sideA, row);
+    }
+
+    /**
+     * Sets a change aside that the target refused: an open {@code rejected} record at the source
+     * (committed) and at the target (in the batch's transaction), or the key's open one brought
+     * up to date; the key's other changes, and every other key, go on.
+     */
+    void refused(RowState source, RowState target, boolean sourceIsA, ConflictStore targetStore,
+                 String reason, Conflict existing) throws SQLException {
+        SiteSession src = sourceIsA ? a : b;
+        SiteSession dst = sourceIsA ? b : a;
+        RowKey key = source.key(pair.keyCount());
+        RowState there = target != null ? target : RowState.absent(key.parts(), pair.columns().size());
+        boolean srcFirst = src.name().compareTo(dst.name()) <= 0;
+        RowState rowA = srcFirst ? source : there;
+        RowState rowB = srcFirst ? there : source;
+        String detail = "table " + pair.name() + " key " + key.text() + ": " + reason;
+        Conflict conflict = existing != null
+                ? new Conflict(existing.id(), existing.table(), existing.keyJson(), existing.kind(), existing.siteA(),
+                        existing.siteB(), json(rowA), json(rowB), null, Conflict.OPEN, existing.policy(),
+                        existing.detectedAt(), existing.runId(), null, null, null, dst.name(), detail)
+                : new Conflict(conflictId(srcFirst ? src.name() : dst.name(), srcFirst ? dst.name() : src.name(),
+                        key, rowA, rowB, Conflict.REJECTED), pair.name(), key.json(), Conflict.REJECTED,
+                        srcFirst ? src.name() : dst.name(), srcFirst ? dst.name() : src.name(), json(rowA),
+                        json(rowB), null, Conflict.OPEN, policy.toString(), OffsetDateTime.now(), runId, null, null,
+                        null, dst.name(), detail);
+        if (!dryRun) {
+            ConflictStore sourceStore = new ConflictStore(src.write, src.dialect);
+            if (existing != null) {
+                sourceStore.updateRejection(conflict.id(), conflict.rowA(), conflict.rowB(), detail);
+                src.write.commit();
+                targetStore.updateRejection(conflict.id(), conflict.rowA(), conflict.rowB(), detail);
+            } else {
+                sourceStore.insertIfAbsent(conflict);
+                src.write.commit();
+                targetStore.insertIfAbsent(conflict);
+            }
+        }
+        if (existing == null) {
+            recordedThisRun.add(conflict.id());
+        }
+        conflictIds.add(conflict.id());
+        refusedThisRun.get(sourceIsA).put(conflict.id(), conflict);
+    }
+
+    /** A refused change applied on a later try: its record is resolved at both sites, or forgotten if from this run. */
+    void accepted(Conflict record, boolean sourceIsA, ConflictStore targetStore) throws SQLException {
+        SiteSession src = sourceIsA ? a : b;
+        if (dryRun) {
+            return;
+        }
+        ConflictStore sourceStore = new ConflictStore(src.write, src.dialect);
+        forget(record);
+        if (recordedThisRun.contains(record.id())) {
+            sourceStore.delete(record.id());
+            targetStore.delete(record.id());
+        } else {
+            OffsetDateTime now = OffsetDateTime.now();
+            sourceStore.markResolved(record.id(), "dovetail", now, src.name());
+            targetStore.markResolved(record.id(), "dovetail", now, src.name());
+        }
+        src.write.commit();
     }
 
     private static Copy copy(SiteSession holder, RowState row) {
@@ -159,9 +267,9 @@ final class TableRun {
     }
 
     /** A short, typeable id that both sites derive alike from the pair, the key and both versions. */
-    private String conflictId(String siteA, String siteB, RowKey key, RowState rowA, RowState rowB) {
+    private String conflictId(String siteA, String siteB, RowKey key, RowState rowA, RowState rowB, String kind) {
         String basis = String.join("\u0000", siteA, siteB, pair.name(), key.json(),
-                state(rowA), state(rowB));
+                state(rowA), state(rowB)) + (Conflict.REJECTED.equals(kind) ? "\u0000" + kind : "");
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(basis.getBytes(StandardCharsets.UTF_8));
             StringBuilder id = new StringBuilder();

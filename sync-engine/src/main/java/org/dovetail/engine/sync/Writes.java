@@ -32,6 +32,11 @@ final class Writes implements BatchWrites {
         rows.computeIfAbsent(WriteOp.of(change, there), op -> new ArrayList<>()).add(change);
     }
 
+    /** Whether no write was added. */
+    boolean isEmpty() {
+        return rows.isEmpty();
+    }
+
     private List<RowState> of(WriteOp... ops) {
         List<RowState> out = new ArrayList<>();
         for (WriteOp op : ops) {
