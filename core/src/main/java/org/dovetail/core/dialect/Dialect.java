@@ -94,6 +94,14 @@ public interface Dialect {
         return Optional.of(org.dovetail.core.site.SqlErrors.describe(e));
     }
 
+    /**
+     * The statement that makes the current transaction check its deferrable constraints at
+     * commit ({@code deferred}) or at once; empty when the database has no deferrable constraints.
+     */
+    default Optional<String> constraintTimingSql(boolean deferred) {
+        return Optional.empty();
+    }
+
     /** The statements that remove everything {@link #installSql} added, leaving the table as before. */
     List<String> uninstallSql(TableShape table);
 

@@ -77,6 +77,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public Optional<String> constraintTimingSql(boolean deferred) {
+        return Optional.of(deferred ? "SET CONSTRAINTS ALL DEFERRED" : "SET CONSTRAINTS ALL IMMEDIATE");
+    }
+
+    @Override
     public Optional<String> refusal(SQLException e) {
         return Dialect.super.refusal(e).map(line -> PostgresErrors.withDetail(e, line));
     }

@@ -178,6 +178,7 @@ final class Pass {
             appliedHere += decide(change, current, held, batch, targetConflicts, writes);
         }
         target.dialect.setApplying(target.write, true);
+        constraintTiming(true);
         clearStaleTombstones();
         writes.execute(target.write);
         target.dialect.setApplying(target.write, false);
@@ -196,6 +197,7 @@ final class Pass {
         Map<String, Conflict> held = held(targetConflicts, keys);
         Map<String, Conflict> refusedBefore = refusedRecords(targetConflicts, keys);
         target.dialect.setApplying(target.write, true);
+        constraintTiming(false);
         clearStaleTombstones();
         long appliedHere = 0;
         for (RowState change : batch.changes) {
@@ -223,6 +225,20 @@ final class Pass {
         }
         target.dialect.setApplying(target.write, false);
         return finishBatch(batch, appliedHere);
+    }
+
+    /**
+     * Deferrable constraints (a cycle of foreign keys declared DEFERRABLE) are checked at the
+     * batch's commit when it is applied whole, and at each row when it is applied row by row,
+     * so that a refused row is found while its savepoint can still undo it.
+     */
+    private void constraintTiming(boolean deferred) throws SQLException {
+        java.util.Optional<String> sql = target.dialect.constraintTimingSql(deferred);
+        if (sql.isPresent()) {
+            try (java.sql.Statement s = target.write.createStatement()) {
+                s.execute(sql.get());
+            }
+        }
     }
 
     /** The new watermark (unless the batch is a retry of earlier refusals) and the commit. */
