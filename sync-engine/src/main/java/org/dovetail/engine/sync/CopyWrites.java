@@ -80,12 +80,12 @@ final class CopyWrites implements BatchWrites {
                     }
                 }
             });
-            expect(c, stage.deleteRows(), count(WriteOp.DELETE));
-            expect(c, stage.insertTombs(), count(WriteOp.DELETE) + count(WriteOp.TOMB));
-            expect(c, stage.updateTombs(), count(WriteOp.RETOMB));
-            expect(c, stage.deleteTombs(), count(WriteOp.REINSERT));
-            expect(c, stage.reinsertRows(), count(WriteOp.REINSERT));
-            expect(c, stage.updateRows(), count(WriteOp.UPDATE));
+            expect(c, stage.deleteRows(), count(WriteOp.DELETE), "deleted rows");
+            expect(c, stage.insertTombs(), count(WriteOp.DELETE) + count(WriteOp.TOMB), "new tombstones");
+            expect(c, stage.updateTombs(), count(WriteOp.RETOMB), "updated tombstones");
+            expect(c, stage.deleteTombs(), count(WriteOp.REINSERT), "tombstones of re-inserted rows");
+            expect(c, stage.reinsertRows(), count(WriteOp.REINSERT), "re-inserted rows");
+            expect(c, stage.updateRows(), count(WriteOp.UPDATE), "updated rows");
         }
         if (!inserts.isEmpty()) {
             long loaded = copy.copyIn(c, stage.tableName(), stage.renderedRowColumns(), rows -> {
@@ -93,7 +93,7 @@ final class CopyWrites implements BatchWrites {
                     encode(rows, row, false);
                 }
             });
-            check(loaded, inserts.size(), "COPY");
+            check(loaded, inserts.size(), "new rows of table " + table.pair().name());
             String sql = keysAsArray ? table.tombsAmong() : stage.tombsOfInserted();
             try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
                 if (keysAsArray) {
@@ -127,12 +127,12 @@ final class CopyWrites implements BatchWrites {
     }
 
     /** Runs a set-based statement when the batch has rows for it and checks it touched exactly those. */
-    private static void expect(Connection c, String sql, int expected) throws SQLException {
+    private void expect(Connection c, String sql, int expected, String what) throws SQLException {
         if (expected == 0) {
             return;
         }
         try (Statement s = c.createStatement()) {
-            check(s.executeUpdate(sql), expected, sql);
+            check(s.executeUpdate(sql), expected, what + " of table " + table.pair().name());
         }
     }
 
