@@ -32,6 +32,7 @@ final class Pass {
     private final String sourceKey;
     private final String targetKey;
     private final int batchRows;
+    private final SequenceFollow sequences;
     /** The target's set-based writes, when its database has a bulk load path the sync's role may use. */
     private StageSql stage;
     private long applied;
@@ -58,6 +59,7 @@ final class Pass {
         this.optimistic = stage != null;
         this.batchRows = targetTable.keysAsArray() ? BATCH_ROWS
                 : Math.min(BATCH_ROWS, BOUND_KEY_PARTS / run.pair.keyCount());
+        this.sequences = new SequenceFollow(target, run.pair, !sourceIsA, run.dryRun);
     }
 
     /** Runs the pass; returns how many rows were applied at the target. */
@@ -174,6 +176,7 @@ final class Pass {
         }
         target.dialect.setApplying(target.write, true);
         writes.execute(target.write);
+        sequences.advance(target.write, batch.changes);
         target.dialect.setApplying(target.write, false);
         long top = Math.min(batch.maxSeq, batch.settled);
         new Marks(target.write, target.dialect).write(source.identity.id(), targetKey,
