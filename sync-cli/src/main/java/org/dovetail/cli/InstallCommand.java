@@ -44,6 +44,9 @@ final class InstallCommand implements Callable<Integer> {
             out.printf("%s  %s  backfilled %d%n", table.table(),
                     table.alreadyInstalled() ? "up to date" : "installed", table.rowsBackfilled());
         }
+        if (result.keySlot() != null) {
+            out.printf("keys  %s  sequences moved %d%n", result.keySlot(), result.sequencesSlotted());
+        }
         out.printf("site %s ready: %d table(s) in %.1f s%n", result.site(), result.tables().size(),
                 result.elapsed().toMillis() / 1000.0);
         out.flush();

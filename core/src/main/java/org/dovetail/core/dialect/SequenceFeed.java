@@ -21,6 +21,13 @@ public record SequenceFeed(String tableSchema, String table, String column, Stri
         return sequence == null;
     }
 
+    /** Whether both feeds are the same generator (a sequence may feed several columns). */
+    public boolean sameGenerator(SequenceFeed other) {
+        return isIdentityColumn() ? other.isIdentityColumn() && tableSchema.equals(other.tableSchema)
+                && table.equals(other.table) && column.equals(other.column)
+                : !other.isIdentityColumn() && schema.equals(other.schema) && sequence.equals(other.sequence);
+    }
+
     /** For messages: {@code sequence public.items_id_seq} or {@code identity column PUBLIC.ITEMS.ID}. */
     @Override
     public String toString() {
