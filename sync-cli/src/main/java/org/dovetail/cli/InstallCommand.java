@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Adds Dovetail's bookkeeping to SITE: its metadata schema, the dv_ columns, tombstone "
                 + "tables and triggers of every configured table, and backfills existing rows. Applications may "
-                + "keep writing meanwhile. Safe to re-run; an interrupted install is completed by the next."},
+                + "keep writing meanwhile. Safe to re-run; an interrupted install is completed by the next.",
+                "With keys: in the configuration, also puts the sequences feeding replicated columns into the "
+                + "site's key slot."},
         footer = {"%nExamples:", "  dovetail install desktop", "  dovetail install desktop --print-sql > install.sql"})
 final class InstallCommand implements Callable<Integer> {
     @ParentCommand
