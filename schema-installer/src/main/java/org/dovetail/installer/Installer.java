@@ -79,7 +79,12 @@ public final class Installer {
                 connection.commit();
                 results.add(new InstallResult.TableInstall(tables.get(i).toString(), already, backfilled));
             }
-            return new InstallResult(site.name(), migrations, results, Duration.ofNanos(System.nanoTime() - start));
+            SequenceSlots slots = new SequenceSlots(connection, dialect, site.config().slot());
+            List<String> slotSql = slots.statements(shapes);
+            execute(connection, slotSql);
+            connection.commit();
+            return new InstallResult(site.name(), migrations, results, slots.slot().map(Object::toString).orElse(null),
+                    slotSql.size(), Duration.ofNanos(System.nanoTime() - start));
         } catch (SQLException | DataAccessException e) {
             throw DovetailException.failed("install at site '" + site.name() + "' failed: " + SqlErrors.describe(e), e);
         }
@@ -212,6 +217,18 @@ public final class Installer {
                 for (String statement : dialect.afterBackfillSql(shape)) {
                     appendStatement(out, statement);
                 }
+            }
+            SequenceSlots slots = new SequenceSlots(connection, dialect, site.config().slot());
+            List<String> slotSql = slots.statements(shapes);
+            connection.rollback();
+            if (slots.slot().isPresent()) {
+                out.append("\n-- then the sequences feeding replicated columns hand out only ").append(slots.slot().get())
+                        .append(" (keys.step, sites.").append(site.name()).append(".slot), from above their columns'")
+                        .append(" largest values").append(slotSql.isEmpty() ? ": all of them do already" : "")
+                        .append('\n');
+            }
+            for (String statement : slotSql) {
+                appendStatement(out, statement);
             }
             return out.toString();
         } catch (SQLException e) {

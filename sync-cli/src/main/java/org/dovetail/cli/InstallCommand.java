@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Adds Dovetail's bookkeeping to SITE: its metadata schema, the dv_ columns, tombstone "
                 + "tables and triggers of every configured table, and backfills existing rows. Applications may "
-                + "keep writing meanwhile. Safe to re-run; an interrupted install is completed by the next."},
+                + "keep writing meanwhile. Safe to re-run; an interrupted install is completed by the next.",
+                "With keys: in the configuration, also puts the sequences feeding replicated columns into the "
+                + "site's key slot."},
         footer = {"%nExamples:", "  dovetail install desktop", "  dovetail install desktop --print-sql > install.sql"})
 final class InstallCommand implements Callable<Integer> {
     @ParentCommand
@@ -43,6 +45,9 @@ final class InstallCommand implements Callable<Integer> {
         for (InstallResult.TableInstall table : result.tables()) {
             out.printf("%s  %s  backfilled %d%n", table.table(),
                     table.alreadyInstalled() ? "up to date" : "installed", table.rowsBackfilled());
+        }
+        if (result.keySlot() != null) {
+            out.printf("keys  %s  sequences moved %d%n", result.keySlot(), result.sequencesSlotted());
         }
         out.printf("site %s ready: %d table(s) in %.1f s%n", result.site(), result.tables().size(),
                 result.elapsed().toMillis() / 1000.0);

@@ -32,8 +32,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class ConfigLoader {
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-    private static final Set<String> TOP_KEYS = Set.of("sites", "tables", "conflicts");
-    private static final Set<String> SITE_KEYS = Set.of("url", "user", "password-env", "password-file");
+    private static final Set<String> TOP_KEYS = Set.of("sites", "tables", "conflicts", "keys");
+    private static final Set<String> SITE_KEYS = Set.of("url", "user", "password-env", "password-file", "slot");
+    private static final Set<String> KEYS_KEYS = Set.of("step");
     private static final Set<String> TABLE_KEYS = Set.of("name", "policy");
     private static final Set<String> CONFLICT_KEYS = Set.of("policy");
 
@@ -49,7 +50,8 @@ public final class ConfigLoader {
         this.file = path;
         MappingNode root = parse(path);
         checkKeys(root, TOP_KEYS, "");
-        Map<String, SiteConfig> sites = sites(required(root, "sites", ""));
+        Long keyStep = keyStep(optional(root, "keys"));
+        Map<String, SiteConfig> sites = sites(required(root, "sites", ""), keyStep);
         Policy defaultPolicy = Policy.VERSION;
         Node conflicts = optional(root, "conflicts");
         if (conflicts != null) {
@@ -93,9 +95,10 @@ public final class ConfigLoader {
         return map;
     }
 
-    private Map<String, SiteConfig> sites(Node node) {
+    private Map<String, SiteConfig> sites(Node node, Long keyStep) {
         MappingNode map = mapping(node, "sites");
         Map<String, SiteConfig> sites = new LinkedHashMap<>();
+        Map<Long, String> slotHolders = new java.util.HashMap<>();
         for (NodeTuple tuple : map.getValue()) {
             String name = keyText(tuple, "sites.");
             String prefix = "sites." + name + ".";
@@ -129,12 +132,57 @@ public final class ConfigLoader {
                 Path resolved = p.isAbsolute() || file.getParent() == null ? p : file.getParent().resolve(p);
                 password = new PasswordSource.FromFile(resolved, prefix + "password-file", file);
             }
-            sites.put(name, new SiteConfig(name, url, user, password));
+            KeySlot slot = keySlot(site, prefix, keyStep);
+            if (slot != null && slotHolders.putIfAbsent(slot.slot(), name) != null) {
+                throw error("sites '" + slotHolders.get(slot.slot()) + "' and '" + name + "' both have slot "
+                        + slot.slot() + " at '" + prefix + "slot'; each site needs its own", optional(site, "slot"));
+            }
+            sites.put(name, new SiteConfig(name, url, user, password, slot));
         }
         if (sites.isEmpty()) {
             throw error("'sites' must name at least one site", node);
         }
         return sites;
+    }
+
+    /** {@code keys: {step: N}}: how many key slots the sites share; null when not configured. */
+    private Long keyStep(Node node) {
+        if (node == null) {
+            return null;
+        }
+        MappingNode map = mapping(node, "keys");
+        checkKeys(map, KEYS_KEYS, "keys.");
+        Node step = required(map, "step", "keys.");
+        return whole(step, "keys.step", 2, Long.MAX_VALUE, "a whole number of at least 2");
+    }
+
+    /** A site's {@code slot: K}, required with {@code keys.step} and refused without it. */
+    private KeySlot keySlot(MappingNode site, String prefix, Long keyStep) {
+        Node node = optional(site, "slot");
+        if (keyStep == null) {
+            if (node != null) {
+                throw error("key '" + prefix + "slot' needs 'keys.step' at the top level", node);
+            }
+            return null;
+        }
+        if (node == null) {
+            throw error("missing key '" + prefix + "slot' (with 'keys.step' every site needs its own slot)", site);
+        }
+        return new KeySlot(keyStep, whole(node, prefix + "slot", 1, keyStep,
+                "a whole number from 1 to " + keyStep + ", the keys.step"));
+    }
+
+    private long whole(Node node, String key, long min, long max, String expected) {
+        String text = string(node, key);
+        try {
+            long value = Long.parseLong(text.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, as any other value out of range
+        }
+        throw error("invalid value '" + text + "' for '" + key + "' (expected " + expected + ")", node);
     }
 
     private List<TableConfig> tables(Node node, Map<String, SiteConfig> sites) {

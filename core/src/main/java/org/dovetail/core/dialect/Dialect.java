@@ -118,6 +118,11 @@ public interface Dialect {
         throw new UnsupportedOperationException("change capture for " + name());
     }
 
+    /** The generators feeding tables' columns, and moving them (see {@link Sequences}). */
+    default Sequences sequences() {
+        throw new UnsupportedOperationException("sequences for " + name());
+    }
+
     /**
      * Tries to take the lock of a pair at this site on a connection used for nothing else;
      * empty when another process holds it. The lock dies with the connection.

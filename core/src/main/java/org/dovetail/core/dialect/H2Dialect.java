@@ -145,7 +145,7 @@ public final class H2Dialect implements Dialect {
         return names.stream().map(H2Dialect::quote).collect(Collectors.joining(", "));
     }
 
-    private static String quote(String identifier) {
+    static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
@@ -167,6 +167,11 @@ public final class H2Dialect implements Dialect {
     }
 
     private static final org.dovetail.core.capture.ChangeCapture CAPTURE = new H2ChangeCapture();
+
+    @Override
+    public Sequences sequences() {
+        return new H2Sequences(this);
+    }
 
     /** A mistyped file path must not create an empty database: only existing ones are opened. */
     @Override

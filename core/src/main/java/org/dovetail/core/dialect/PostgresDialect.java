@@ -155,6 +155,13 @@ public final class PostgresDialect implements Dialect {
 
     private static final org.dovetail.core.capture.ChangeCapture CAPTURE = new PostgresChangeCapture();
 
+    private static final Sequences SEQUENCES = new PostgresSequences();
+
+    @Override
+    public Sequences sequences() {
+        return SEQUENCES;
+    }
+
     /** pg_class.reltuples, kept by VACUUM and ANALYZE; empty before the table was first analyzed. */
     @Override
     public java.util.OptionalLong estimatedRows(Connection connection, TableShape table) throws SQLException {

@@ -183,6 +183,63 @@ class ConfigLoaderTest {
         assertThat(c.site("a").toString()).doesNotContain("s3cret");
     }
 
+    private static final String TWO_SITES = "sites:\n  a:\n    url: jdbc:h2:mem:a\n    slot: 1\n"
+            + "  b:\n    url: jdbc:h2:mem:b\n    slot: SLOT_B\nkeys:\n  step: STEP\n";
+
+    @Test
+    void keySlotsGiveEachSiteItsShareOfEveryKey() throws IOException {
+        Config c = load(TWO_SITES.replace("SLOT_B", "2").replace("STEP", "10"), Map.of());
+        assertThat(c.site("a").slot()).contains(new KeySlot(10, 1));
+        assertThat(c.site("b").slot()).contains(new KeySlot(10, 2));
+        Config none = load("sites:\n  a:\n    url: jdbc:h2:mem:a\n", Map.of());
+        assertThat(none.site("a").slot()).isEmpty();
+    }
+
+    @Test
+    void badKeyStep() throws IOException {
+        fails(TWO_SITES.replace("SLOT_B", "2").replace("STEP", "1"),
+                "invalid value '1' for 'keys.step' (expected a whole number of at least 2) in FILE line 9");
+        fails(TWO_SITES.replace("SLOT_B", "2").replace("STEP", "ten"),
+                "invalid value 'ten' for 'keys.step' (expected a whole number of at least 2) in FILE line 9");
+    }
+
+    @Test
+    void slotOutsideTheStep() throws IOException {
+        fails(TWO_SITES.replace("SLOT_B", "11").replace("STEP", "10"),
+                "invalid value '11' for 'sites.b.slot' (expected a whole number from 1 to 10, the keys.step)"
+                        + " in FILE line 7");
+        fails(TWO_SITES.replace("SLOT_B", "0").replace("STEP", "10"),
+                "invalid value '0' for 'sites.b.slot' (expected a whole number from 1 to 10, the keys.step)"
+                        + " in FILE line 7");
+    }
+
+    @Test
+    void twoSitesInOneSlot() throws IOException {
+        fails(TWO_SITES.replace("SLOT_B", "1").replace("STEP", "10"),
+                "sites 'a' and 'b' both have slot 1 at 'sites.b.slot'; each site needs its own in FILE line 7");
+    }
+
+    @Test
+    void siteWithoutSlotWhenKeysAreConfigured() throws IOException {
+        fails("sites:\n  a:\n    url: jdbc:h2:mem:a\nkeys: {step: 10}\n",
+                "missing key 'sites.a.slot' (with 'keys.step' every site needs its own slot) in FILE line 3");
+    }
+
+    @Test
+    void slotWithoutKeys() throws IOException {
+        fails("sites:\n  a:\n    url: jdbc:h2:mem:a\n    slot: 1\n",
+                "key 'sites.a.slot' needs 'keys.step' at the top level in FILE line 4");
+    }
+
+    @Test
+    void unknownOrMissingKeysEntry() throws IOException {
+        fails("sites:\n  a:\n    url: jdbc:h2:mem:a\n    slot: 1\nkeys:\n  stpe: 10\n",
+                "unknown key 'keys.stpe' in FILE line 6");
+        fails("sites:\n  a:\n    url: jdbc:h2:mem:a\n    slot: 1\nkeys: {}\n",
+                "missing key 'keys.step' in FILE line 5");
+        fails("sites:\n  a:\n    url: jdbc:h2:mem:a\nkeys: 10\n", "'keys' must be a mapping in FILE line 4");
+    }
+
     @Test
     void maskedUrlHidesEmbeddedPasswords() {
         assertThat(MaskedUrl.of("jdbc:postgresql://h/db?user=u&password=s3cret&ssl=true"))

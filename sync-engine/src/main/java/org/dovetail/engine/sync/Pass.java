@@ -32,6 +32,7 @@ final class Pass {
     private final String sourceKey;
     private final String targetKey;
     private final int batchRows;
+    private final SequenceFollow sequences;
     /** The target's set-based writes, when its database has a bulk load path the sync's role may use. */
     private StageSql stage;
     private long applied;
@@ -61,6 +62,7 @@ final class Pass {
         this.optimistic = stage != null;
         this.batchRows = targetTable.keysAsArray() ? BATCH_ROWS
                 : Math.min(BATCH_ROWS, BOUND_KEY_PARTS / run.pair.keyCount());
+        this.sequences = new SequenceFollow(target, run.pair, !sourceIsA, run.dryRun);
     }
 
     /** Runs the pass: first the changes the target refused before, then what changed since; returns rows applied. */
@@ -181,6 +183,7 @@ final class Pass {
         constraintTiming(true);
         clearStaleTombstones();
         writes.execute(target.write);
+        sequences.advance(target.write, batch.changes);
         target.dialect.setApplying(target.write, false);
         return finishBatch(batch, appliedHere);
     }
