@@ -226,6 +226,7 @@ final class Pass {
                 run.refused(change, there, sourceIsA, targetConflicts, reason, refusedBefore.get(key.json()));
             }
         }
+        sequences.advance(target.write, batch.changes);
         target.dialect.setApplying(target.write, false);
         return finishBatch(batch, appliedHere);
     }
