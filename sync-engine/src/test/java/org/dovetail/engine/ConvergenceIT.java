@@ -60,7 +60,7 @@ class ConvergenceIT {
         long seed = seedProperty == null || seedProperty.isBlank() ? new SecureRandom().nextLong()
                 : Long.parseLong(seedProperty.trim());
         try (ShopRun run = new ShopRun(pg, seed)) {
-            run.run(Integer.getInteger("dovetail.convergence.shop.ops", 250));
+            run.run(Integer.getInteger("dovetail.convergence.shop.ops", 200));
             int rounds = run.settle();
             System.out.printf("ConvergenceIT shop: seed %d: %s, settled in %d round(s)%n", seed, run.summary(),
                     rounds);
