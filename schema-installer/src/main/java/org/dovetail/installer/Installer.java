@@ -61,6 +61,7 @@ public final class Installer {
             connection.rollback();
             int migrations = MetadataSchema.migrate(site);
             SiteIdentity identity = metadata.ensureIdentity(site.name());
+            execute(connection, dialect.installSiteSql());
             connection.commit();
             List<InstallResult.TableInstall> results = new ArrayList<>();
             for (int i = 0; i < shapes.size(); i++) {
@@ -179,6 +180,11 @@ public final class Installer {
                     .append(dialect.fold(MetadataSchema.HISTORY_TABLE)).append(")\n");
             for (String migration : MetadataSchema.pendingScripts(site)) {
                 out.append(migration).append('\n');
+            }
+            List<String> siteSql = dialect.installSiteSql();
+            if (!siteSql.isEmpty()) {
+                out.append("\n-- shared by the triggers of every table\n");
+                siteSql.forEach(statement -> appendStatement(out, statement));
             }
             for (TableShape shape : shapes) {
                 out.append("\n-- table ").append(shape.key()).append('\n');
