@@ -18,7 +18,6 @@ import org.dovetail.core.table.TableShape;
 import org.dovetail.testing.PostgresDatabaseExtension;
 import org.dovetail.testing.PostgresServer;
 import org.dovetail.testing.TestDatabase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -211,9 +210,7 @@ class PostgresInstallIT {
     // ---- fixture ----
 
     static void migrate(String url, String user, String password) {
-        Flyway.configure().dataSource(url, user, password).schemas("dovetail").createSchemas(true)
-                .table("dv_schema_history").locations("classpath:org/dovetail/migration/postgres")
-                .load().migrate();
+        PostgresMetadata.create(url, user, password);
     }
 
     /** What the installer's backfill does, in one go: rows from before install get version 1. */
