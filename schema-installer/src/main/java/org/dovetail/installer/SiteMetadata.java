@@ -104,8 +104,14 @@ public final class SiteMetadata {
         }
     }
 
-    /** The user columns the table had when install last ran, in their order then; empty when not recorded. */
-    public List<String> installedColumns(TableShape shape) {
+    /**
+     * The user columns the table had when install last ran, in their order then; empty when not
+     * recorded (also at a site last installed by a version that did not record them).
+     */
+    public List<String> installedColumns(TableShape shape) throws SQLException {
+        if (!new Catalog(connection, dialect).exists(dialect.metaSchema(), dialect.fold("install_column"))) {
+            return List.of();
+        }
         return dsl.select(column("column_name", String.class)).from(table("install_column"))
                 .where(column("table_key", String.class).eq(shape.key()))
                 .orderBy(column("ordinal", Integer.class))

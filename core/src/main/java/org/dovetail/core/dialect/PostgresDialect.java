@@ -98,6 +98,12 @@ public final class PostgresDialect implements Dialect {
         try (PreparedStatement s = connection.prepareStatement("SELECT dovetail.set_applying(?)")) {
             s.setBoolean(1, on);
             s.execute();
+        } catch (SQLException e) {
+            if ("42883".equals(e.getSQLState())) { // undefined_function: installed by an older version
+                throw new SQLException("Dovetail's applying mode is missing at this site: run dovetail install"
+                        + " again after upgrading", "55000", e);
+            }
+            throw e;
         }
     }
 

@@ -352,11 +352,9 @@ class H2TriggerTest extends H2SiteTest {
     void generatedColumnsAreComparedAsComputed() throws SQLException {
         exec(db, "CREATE TABLE PRICED (ID INTEGER PRIMARY KEY, QTY INTEGER, PRICE NUMERIC(10, 2),"
                 + " TOTAL NUMERIC(20, 2) GENERATED ALWAYS AS (QTY * PRICE))");
-        install(new TableShape("PUBLIC", "PRICED", List.of(
-                new Column("ID", Types.INTEGER, "INTEGER", 32, 0, false),
-                new Column("QTY", Types.INTEGER, "INTEGER", 32, 0, true),
-                new Column("PRICE", Types.NUMERIC, "NUMERIC", 10, 2, true),
-                new Column("TOTAL", Types.NUMERIC, "NUMERIC", 20, 2, true, true)), List.of("ID")));
+        TableShape priced = new org.dovetail.core.table.Catalog(db, dialect).describe("PUBLIC", "PRICED", false);
+        assertThat(priced.column("TOTAL").orElseThrow().generated()).as("read from the catalog").isTrue();
+        install(priced);
         exec(db, "INSERT INTO PRICED (ID, QTY, PRICE) VALUES (1, 2, 1.50)");
 
         exec(db, "UPDATE PRICED SET QTY = 2, PRICE = 1.5 WHERE ID = 1");
