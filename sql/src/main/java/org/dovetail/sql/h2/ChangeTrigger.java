@@ -65,20 +65,28 @@ public final class ChangeTrigger implements Trigger {
     }
 
     /**
-     * The layout for rows of this width: a column added or dropped after install (the row
-     * arrays change width) is compared like the others without a re-install.
+     * The layout for rows of this width, read on the first call: a column added or dropped after
+     * install is compared like the others without a re-install. (H2 2.x loads a new instance of
+     * the trigger on every ALTER TABLE that changes columns; the width check is for any path
+     * that would keep this one.)
      */
-    private synchronized Bound bind(Connection connection, int width) throws SQLException {
+    private Bound bind(Connection connection, int width) throws SQLException {
         Bound b = bound;
-        if (b == null || b.layout().width() != width) {
-            if (!TableLayout.exists(connection, schema, table)) {
-                table = ALTER_COPY.matcher(table).replaceFirst("");
-            }
-            TableLayout read = TableLayout.read(connection, schema, table);
-            b = new Bound(read, new Tombstones(read));
-            bound = b;
+        if (b != null && b.layout().width() == width) {
+            return b;
         }
-        return b;
+        synchronized (this) {
+            b = bound;
+            if (b == null || b.layout().width() != width) {
+                if (!TableLayout.exists(connection, schema, table)) {
+                    table = ALTER_COPY.matcher(table).replaceFirst("");
+                }
+                TableLayout read = TableLayout.read(connection, schema, table);
+                b = new Bound(read, new Tombstones(read));
+                bound = b;
+            }
+            return b;
+        }
     }
 
     /** The connection, session and session state of one trigger call, and the table's layout it runs under. */
