@@ -4,6 +4,7 @@ import static org.dovetail.core.dialect.PostgresNames.derived;
 import static org.dovetail.core.dialect.PostgresNames.quote;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +47,10 @@ final class PostgresScripts {
         p.put("old_key", keyList(table, c -> "OLD." + quote(c.name()), ", "));
         p.put("same_key", keyList(table, c -> "NEW." + quote(c.name()) + " OPERATOR(pg_catalog.=) OLD."
                 + quote(c.name()), AND));
+        p.put("new_values", userColumns(table, "NEW."));
+        p.put("old_values", userColumns(table, "OLD."));
         p.put("keep_generated", table.columns().stream().filter(Column::generated)
-                .map(c -> "\n            NEW." + quote(c.name()) + " := OLD." + quote(c.name()) + ";")
+                .map(c -> "\n                NEW." + quote(c.name()) + " := OLD." + quote(c.name()) + ";")
                 .collect(Collectors.joining()));
         p.put("live_has_new_key", keyList(table, c -> "live." + quote(c.name()) + " OPERATOR(pg_catalog.=) NEW."
                 + quote(c.name()), " AND "));
@@ -104,6 +107,15 @@ final class PostgresScripts {
         p.put("truncate_trigger", quote(derived("dv_trg_", name, "_trunc")));
         p.put("truncate_function", quote(schema, derived("dv_trg_", name, "_trunc")));
         return p;
+    }
+
+    /** Every user column of the NEW or OLD row but generated ones, in {@link PostgresType#comparisonOrder}. */
+    private static String userColumns(TableShape table, String row) {
+        return table.columns().stream()
+                .filter(c -> !c.generated())
+                .sorted(Comparator.comparingInt(c -> type(c).comparisonOrder()))
+                .map(c -> row + quote(c.name()))
+                .collect(Collectors.joining(", "));
     }
 
     /** The tombstone's key column has the database's default collation, the table's may not. */

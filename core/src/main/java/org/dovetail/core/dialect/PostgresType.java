@@ -104,6 +104,19 @@ enum PostgresType {
         };
     }
 
+    /**
+     * Where the column goes in the row images the trigger compares to tell whether an UPDATE
+     * changed anything (docs/bookkeeping.md): fixed-size values first, then variable-length
+     * ones, json and jsonb (often large) last, so that a difference is found early.
+     */
+    int comparisonOrder() {
+        return switch (this) {
+            case JSON, JSONB -> 2;
+            case NUMERIC, CHAR, VARCHAR, TEXT, BYTEA -> 1;
+            default -> 0;
+        };
+    }
+
     /** Whether the type has a collation (a key of it is compared under the tombstone's). */
     boolean collatable() {
         return this == CHAR || this == VARCHAR || this == TEXT;

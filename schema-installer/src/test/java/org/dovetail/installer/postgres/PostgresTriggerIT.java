@@ -733,9 +733,11 @@ class PostgresTriggerIT {
                 exec(writer, "DELETE FROM " + table + " WHERE id = 2");
                 exec(writer, "INSERT INTO " + table + " (id, name, dv_version, dv_origin) VALUES (3, 'x', 9, 'o')");
                 writer.commit();
-                assertThatThrownBy(() -> exec(writer, "SELECT dovetail.set_applying(true)"))
-                        .hasMessageContaining("permission denied");
-                writer.rollback();
+                for (String denied : List.of("SELECT dovetail.set_applying(true)",
+                        "EXPLAIN VERBOSE SELECT dovetail.applying_token()")) {
+                    assertThatThrownBy(() -> exec(writer, denied)).as(denied).hasMessageContaining("permission denied");
+                    writer.rollback();
+                }
                 assertThatThrownBy(() -> exec(writer, "SELECT count(*) FROM dovetail.applying_secret"))
                         .hasMessageContaining("permission denied");
             }

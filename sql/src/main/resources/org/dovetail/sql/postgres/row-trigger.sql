@@ -17,6 +17,9 @@
 --   ${table}               the replicated table, schema-qualified
 --   ${same_key}            NEW."k" OPERATOR(pg_catalog.=) OLD."k" AND ... (the table's key
 --                          equality; OLD's key is never NULL)
+--   ${new_values}          every user column of NEW install knows, generated ones left out:
+--                          NEW."c", ...
+--   ${old_values}          the same of OLD
 --   ${keep_generated}      NEW."g" := OLD."g"; for each STORED generated column known at
 --                          install (none: empty)
 --   ${key_columns}         the primary-key columns: "k", ...
@@ -43,24 +46,28 @@ BEGIN
     END IF;
     IF TG_OP OPERATOR(pg_catalog.=) 'UPDATE' THEN
         IF ${same_key} THEN
-            -- Whatever the statement did to the dv_ columns is undone first, and NEW's STORED
-            -- generated columns (not computed yet in a BEFORE trigger) take OLD's values (the
-            -- database computes them again after this trigger): then the whole rows are
-            -- compared, so a column added after install counts as well. The same stored
-            -- values, byte for byte (NULL as NULL): text under any collation, numeric with its
-            -- scale, json as written, -0.0 apart from 0.0.
-            NEW.dv_version := OLD.dv_version;
-            NEW.dv_origin := OLD.dv_origin;
-            NEW.dv_site := OLD.dv_site;
-            NEW.dv_changed_at := OLD.dv_changed_at;
-            NEW.dv_seq := OLD.dv_seq;
-            NEW.dv_from := OLD.dv_from;
-            NEW.dv_txid := OLD.dv_txid;${keep_generated}
-            IF pg_catalog.record_image_eq(NEW, OLD) THEN
-                RETURN NEW; -- not a change
+            -- The same stored values, byte for byte (NULL as NULL): text under any collation,
+            -- numeric with its scale, json as written, -0.0 apart from 0.0. First the columns
+            -- install knew (cheap: most UPDATEs change one of them and stop here) ...
+            IF pg_catalog.record_image_eq(ROW(${new_values}), ROW(${old_values})) THEN
+                -- ... then, when none of those changed, the whole rows, so that a column added
+                -- after install counts too. What the statement did to the dv_ columns is undone
+                -- first, and NEW's STORED generated columns (not computed yet in a BEFORE
+                -- trigger; the database computes them after it) take OLD's values.
+                NEW.dv_version := OLD.dv_version;
+                NEW.dv_origin := OLD.dv_origin;
+                NEW.dv_site := OLD.dv_site;
+                NEW.dv_changed_at := OLD.dv_changed_at;
+                NEW.dv_seq := OLD.dv_seq;
+                NEW.dv_from := OLD.dv_from;
+                NEW.dv_txid := OLD.dv_txid;${keep_generated}
+                IF pg_catalog.record_image_eq(NEW, OLD) THEN
+                    RETURN NEW; -- not a change
+                END IF;
             END IF;
             IF OLD.dv_version IS NOT NULL THEN
                 NEW.dv_version := OLD.dv_version OPERATOR(pg_catalog.+) 1;
+                NEW.dv_origin := OLD.dv_origin;
                 NEW.dv_site := ${site};
                 NEW.dv_changed_at := pg_catalog.now();
                 NEW.dv_seq := pg_catalog.nextval('dovetail.change_seq');
