@@ -194,8 +194,9 @@ public final class Installer {
                     out.append(", which waits at most ").append(lockTimeout.toMillis()).append(" ms for a lock")
                             .append(" and is tried up to ").append(lockAttempts).append(" times");
                 }
-                out.append("; install also records the table in ").append(dialect.metaSchema()).append('.')
-                        .append(dialect.fold("replicated_table")).append(" in it\n");
+                out.append("; install also records the table and its columns in ").append(dialect.metaSchema())
+                        .append('.').append(dialect.fold("replicated_table")).append(" and ").append(dialect.metaSchema())
+                        .append('.').append(dialect.fold("install_column")).append(" in it\n");
                 out.append("BEGIN;\n");
                 for (String statement : lockTimeoutSql) {
                     appendStatement(out, statement);
