@@ -104,12 +104,17 @@ for commit in on off; do
 done
 
 # Applying mode: the sync's bulk path, into the installed table 'applied' of each installed database.
+# Applying mode through dovetail.set_applying (builds before it: the setting 'on').
 apply_sql="BEGIN; SET LOCAL dovetail.applying = 'on';
+DO \$\$ BEGIN IF to_regprocedure('dovetail.set_applying(boolean)') IS NOT NULL THEN
+PERFORM dovetail.set_applying(true); END IF; END \$\$;
 INSERT INTO applied (id, name, price, note, updated, dv_version, dv_origin, dv_site, dv_changed_at, dv_from)
 SELECT g, 'item ' || g, (g % 10000) / 100.0, repeat('x', 40), now(), 1, gen_random_uuid()::text, 'peer', now(), 'peer'
 FROM generate_series(1, $APPLY_ROWS) g; COMMIT;"
 apply_once() { # $1 database, $2 ENABLE or DISABLE
-    psql -d $1 -c "TRUNCATE applied, dv_tomb_applied" -c "ALTER TABLE applied $2 TRIGGER USER" -c CHECKPOINT
+    # TRUNCATE of an installed table is refused while its triggers are enabled
+    psql -d $1 -c "ALTER TABLE applied DISABLE TRIGGER USER" -c "TRUNCATE applied, dv_tomb_applied" \
+        -c "ALTER TABLE applied $2 TRIGGER USER" -c CHECKPOINT
     local s e
     s=$(date +%s.%N); psql -d $1 -c "$apply_sql"; e=$(date +%s.%N)
     psql -d $1 -c "ALTER TABLE applied ENABLE TRIGGER USER"

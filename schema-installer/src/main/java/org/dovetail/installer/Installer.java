@@ -61,6 +61,7 @@ public final class Installer {
             connection.rollback();
             int migrations = MetadataSchema.migrate(site);
             SiteIdentity identity = metadata.ensureIdentity(site.name());
+            execute(connection, dialect.installSiteSql());
             connection.commit();
             List<InstallResult.TableInstall> results = new ArrayList<>();
             for (int i = 0; i < shapes.size(); i++) {
@@ -185,6 +186,11 @@ public final class Installer {
             for (String migration : MetadataSchema.pendingScripts(site)) {
                 out.append(migration).append('\n');
             }
+            List<String> siteSql = dialect.installSiteSql();
+            if (!siteSql.isEmpty()) {
+                out.append("\n-- shared by the triggers of every table\n");
+                siteSql.forEach(statement -> appendStatement(out, statement));
+            }
             for (TableShape shape : shapes) {
                 out.append("\n-- table ").append(shape.key()).append('\n');
                 List<String> lockTimeoutSql = dialect.lockTimeoutSql(lockTimeout);
@@ -193,8 +199,9 @@ public final class Installer {
                     out.append(", which waits at most ").append(lockTimeout.toMillis()).append(" ms for a lock")
                             .append(" and is tried up to ").append(lockAttempts).append(" times");
                 }
-                out.append("; install also records the table in ").append(dialect.metaSchema()).append('.')
-                        .append(dialect.fold("replicated_table")).append(" in it\n");
+                out.append("; install also records the table and its columns in ").append(dialect.metaSchema())
+                        .append('.').append(dialect.fold("replicated_table")).append(" and ").append(dialect.metaSchema())
+                        .append('.').append(dialect.fold("install_column")).append(" in it\n");
                 out.append("BEGIN;\n");
                 for (String statement : lockTimeoutSql) {
                     appendStatement(out, statement);

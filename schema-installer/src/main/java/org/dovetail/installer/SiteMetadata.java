@@ -83,17 +83,39 @@ public final class SiteMetadata {
         return dsl.fetchExists(table("replicated_table"), column("table_key", String.class).eq(shape.key()));
     }
 
+    /** Records the table as installed, with its user columns as they are now (replacing an earlier record). */
     public void register(TableShape shape) {
-        if (isRegistered(shape)) {
-            return;
+        if (!isRegistered(shape)) {
+            dsl.insertInto(table("replicated_table"))
+                    .columns(column("table_key", String.class), column("schema_name", String.class),
+                            column("table_name", String.class), column("tomb_name", String.class),
+                            column("installed_at", OffsetDateTime.class))
+                    .values(shape.key(), shape.schema(), shape.name(), dialect.tombstoneName(shape.name()),
+                            OffsetDateTime.now())
+                    .execute();
         }
-        dsl.insertInto(table("replicated_table"))
-                .columns(column("table_key", String.class), column("schema_name", String.class),
-                        column("table_name", String.class), column("tomb_name", String.class),
-                        column("installed_at", OffsetDateTime.class))
-                .values(shape.key(), shape.schema(), shape.name(), dialect.tombstoneName(shape.name()),
-                        OffsetDateTime.now())
-                .execute();
+        Field<String> key = column("table_key", String.class);
+        dsl.deleteFrom(table("install_column")).where(key.eq(shape.key())).execute();
+        for (int i = 0; i < shape.columns().size(); i++) {
+            dsl.insertInto(table("install_column"))
+                    .columns(key, column("column_name", String.class), column("ordinal", Integer.class))
+                    .values(shape.key(), shape.columns().get(i).name(), i + 1)
+                    .execute();
+        }
+    }
+
+    /**
+     * The user columns the table had when install last ran, in their order then; empty when not
+     * recorded (also at a site last installed by a version that did not record them).
+     */
+    public List<String> installedColumns(TableShape shape) throws SQLException {
+        if (!new Catalog(connection, dialect).exists(dialect.metaSchema(), dialect.fold("install_column"))) {
+            return List.of();
+        }
+        return dsl.select(column("column_name", String.class)).from(table("install_column"))
+                .where(column("table_key", String.class).eq(shape.key()))
+                .orderBy(column("ordinal", Integer.class))
+                .fetch(r -> r.value1());
     }
 
     /** A table recorded as installed at this site. */

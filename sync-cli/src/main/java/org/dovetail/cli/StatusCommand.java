@@ -24,12 +24,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Per table at SITE: rows ('~' marks the planner's estimate, used where an exact count would "
                 + "be slow), changes not yet sent to each peer, the last sync with each peer (time, outcome, counts), "
-                + "and open and auto conflicts."},
+                + "and open and auto conflicts; and the columns added (+) or removed (-) since install last ran."},
         footer = {"%nExamples:", "  dovetail status hq", "  dovetail status hq --format json"})
 final class StatusCommand implements Callable<Integer> {
     static final List<String> COLUMNS = List.of("table", "rows", "rows_estimated", "peer", "unsent", "last_sync",
             "last_outcome", "last_pushed", "last_pulled", "last_conflicts", "open_conflicts", "auto_conflicts",
-            "error");
+            "error", "columns_changed");
 
     @ParentCommand
     private DovetailCommand root;
@@ -72,6 +72,11 @@ final class StatusCommand implements Callable<Integer> {
                 TextTable.print(out, header, rows.stream().map(r -> header.stream().map(h -> h.equals("rows")
                         ? (Boolean.TRUE.equals(r.get("rows_estimated")) ? "~" : "") + r.get("rows")
                         : r.get(h) == null ? "" : r.get(h).toString()).toList()).toList());
+                for (SiteStatus.TableStatus t : result.tables()) {
+                    if (t.columnsChanged() != null) {
+                        out.printf("%s: columns changed since install: %s%n", t.table(), t.columnsChanged());
+                    }
+                }
             }
         }
         out.flush();
@@ -98,6 +103,7 @@ final class StatusCommand implements Callable<Integer> {
                 row.put("open_conflicts", t.open());
                 row.put("auto_conflicts", t.auto());
                 row.put("error", t.error() != null ? t.error() : p == null ? null : p.error());
+                row.put("columns_changed", t.columnsChanged());
                 rows.add(row);
             }
         }

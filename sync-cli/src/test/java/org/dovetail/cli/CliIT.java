@@ -127,6 +127,30 @@ class CliIT {
     }
 
     @Test
+    void statusShowsColumnsChangedSinceInstallUntilInstallRunsAgain() throws Exception {
+        try (TestSites sites = new TestSites(pg).site("desk", Kind.PG, ITEMS).site("lap", Kind.H2, ITEMS)) {
+            String config = sites.config("tables: [items]").toString();
+            CliRun.of("install", "desk", "--config", config);
+            CliRun.of("install", "lap", "--config", config);
+            assertThat(CliRun.of("status", "desk", "--config", config).out()).doesNotContain("columns changed");
+
+            sites.exec("desk", "ALTER TABLE items ADD COLUMN note text", "ALTER TABLE items DROP COLUMN qty");
+            sites.exec("lap", "ALTER TABLE items ADD COLUMN note VARCHAR(20)");
+            CliRun desk = CliRun.of("status", "desk", "--config", config);
+            assertThat(desk.exitCode()).isZero();
+            assertThat(desk.out()).contains("items: columns changed since install: +note -qty");
+            assertThat(CliRun.of("status", "lap", "--config", config).out())
+                    .contains("items: columns changed since install: +NOTE");
+            List<String> csv = CliRun.of("status", "desk", "--config", config, "--format", "csv").out().lines().toList();
+            assertThat(csv.get(0)).endsWith(",error,columns_changed");
+            assertThat(csv.get(1)).endsWith(",+note -qty");
+
+            assertThat(CliRun.of("install", "desk", "--config", config).exitCode()).isZero();
+            assertThat(CliRun.of("status", "desk", "--config", config).out()).doesNotContain("columns changed");
+        }
+    }
+
+    @Test
     void printSqlShowsTheDdlAndChangesNothing() throws Exception {
         try (TestSites sites = new TestSites(pg).site("a", Kind.PG, ITEMS)) {
             CliRun r = CliRun.of("install", "a", "--print-sql", "--config", sites.config("tables: [items]").toString());

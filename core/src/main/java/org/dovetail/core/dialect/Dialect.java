@@ -52,6 +52,14 @@ public interface Dialect {
     Optional<String> unsupportedReason(Column column);
 
     /**
+     * Statements install runs once per site after migrating the metadata schema and before any
+     * table (idempotent): what the triggers of every table share, e.g. applying mode's functions.
+     */
+    default List<String> installSiteSql() {
+        return List.of();
+    }
+
+    /**
      * The statements that install (or re-install, idempotently) bookkeeping columns,
      * tombstone table and triggers for one table at a site named {@code siteName}, in one
      * transaction; on H2 also the index on the seq column (see {@link #installIndexes}).
@@ -175,7 +183,8 @@ public interface Dialect {
 
     /**
      * Turns "applying" mode on or off for the connection's current transaction: the
-     * triggers then keep the incoming version, origin, site and change time.
+     * triggers then keep the incoming version, origin, site and change time. Only the
+     * installing role can turn it on (docs/bookkeeping.md, "Applying mode").
      */
     void setApplying(Connection connection, boolean on) throws SQLException;
 }

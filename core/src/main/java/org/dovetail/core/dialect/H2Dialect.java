@@ -77,6 +77,11 @@ public final class H2Dialect implements Dialect {
         sql.add("CREATE TABLE IF NOT EXISTS " + tomb + " (" + String.join(", ", tombColumns) + ")");
         sql.add("CREATE INDEX IF NOT EXISTS " + qualified(table, seqIndex(tombstoneName(table.name()))) + " ON "
                 + tomb + " (" + quote(bk.seq()) + ")");
+        // H2 fires no trigger on TRUNCATE, but refuses it on a table that a foreign key references:
+        // the key referencing itself holds for every row and needs no index of its own
+        sql.add("ALTER TABLE " + target + " ADD CONSTRAINT IF NOT EXISTS " + qualified(table, noTruncateName(table))
+                + " FOREIGN KEY (" + quotedList(table.primaryKey()) + ") REFERENCES " + target + " ("
+                + quotedList(table.primaryKey()) + ")");
         sql.add("DROP TRIGGER IF EXISTS " + qualified(table, triggerName(table)));
         sql.add("DROP TRIGGER IF EXISTS " + qualified(table, keysTriggerName(table)));
         sql.add("CREATE TRIGGER " + qualified(table, triggerName(table)) + " BEFORE INSERT, UPDATE, DELETE ON "
@@ -86,7 +91,7 @@ public final class H2Dialect implements Dialect {
         return sql;
     }
 
-    /** Triggers, index, columns (one statement, so H2 copies the table once) and tombstone table. */
+    /** Triggers, TRUNCATE guard, index, columns (one statement, so H2 copies the table once) and tombstone table. */
     @Override
     public List<String> uninstallSql(TableShape table) {
         Bookkeeping bk = bookkeeping();
@@ -94,6 +99,8 @@ public final class H2Dialect implements Dialect {
         return List.of(
                 "DROP TRIGGER IF EXISTS " + qualified(table, triggerName(table)),
                 "DROP TRIGGER IF EXISTS " + qualified(table, keysTriggerName(table)),
+                "ALTER TABLE IF EXISTS " + qualified(table, table.name()) + " DROP CONSTRAINT IF EXISTS "
+                        + qualified(table, noTruncateName(table)),
                 "DROP INDEX IF EXISTS " + qualified(table, seqIndex(table.name())),
                 "ALTER TABLE IF EXISTS " + qualified(table, table.name()) + " DROP COLUMN IF EXISTS "
                         + quotedList(columns),
@@ -131,6 +138,11 @@ public final class H2Dialect implements Dialect {
 
     private String keysTriggerName(TableShape table) {
         return triggerName(table) + fold("_keys");
+    }
+
+    /** The foreign key of the table's primary key to itself that makes H2 refuse TRUNCATE. */
+    private String noTruncateName(TableShape table) {
+        return table.name() + fold("_dv_no_truncate");
     }
 
     private String seqIndex(String tableName) {

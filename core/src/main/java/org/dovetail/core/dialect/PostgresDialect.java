@@ -59,6 +59,12 @@ public final class PostgresDialect implements Dialect {
         return PostgresScripts.install(table, siteName);
     }
 
+    /** Applying mode's secret token and the functions that read and set it (site-functions.sql). */
+    @Override
+    public List<String> installSiteSql() {
+        return PostgresScripts.site();
+    }
+
     /** The table's indexes on dv_seq and dv_txid, built CONCURRENTLY. */
     @Override
     public List<IndexBuild> installIndexes(TableShape table) {
@@ -96,11 +102,18 @@ public final class PostgresDialect implements Dialect {
         return "gen_random_uuid()::text";
     }
 
+    /** Through dovetail.set_applying, which only the installing role may run (site-functions.sql). */
     @Override
     public void setApplying(Connection connection, boolean on) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("SELECT set_config('dovetail.applying', ?, true)")) {
-            s.setString(1, on ? "on" : "off");
+        try (PreparedStatement s = connection.prepareStatement("SELECT dovetail.set_applying(?)")) {
+            s.setBoolean(1, on);
             s.execute();
+        } catch (SQLException e) {
+            if ("42883".equals(e.getSQLState())) { // undefined_function: installed by an older version
+                throw new SQLException("Dovetail's applying mode is missing at this site: run dovetail install"
+                        + " again after upgrading", "55000", e);
+            }
+            throw e;
         }
     }
 

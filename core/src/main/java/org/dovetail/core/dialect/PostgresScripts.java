@@ -22,6 +22,8 @@ final class PostgresScripts {
     private static final PostgresTemplate INSTALL_TABLE = PostgresTemplate.load("install-table.sql");
     private static final PostgresTemplate ROW_TRIGGER = PostgresTemplate.load("row-trigger.sql");
     private static final PostgresTemplate DELETE_TRIGGER = PostgresTemplate.load("delete-trigger.sql");
+    private static final PostgresTemplate TRUNCATE_TRIGGER = PostgresTemplate.load("truncate-trigger.sql");
+    private static final PostgresTemplate SITE_FUNCTIONS = PostgresTemplate.load("site-functions.sql");
     private static final PostgresTemplate INSTALL_TRIGGERS = PostgresTemplate.load("install-triggers.sql");
     private static final PostgresTemplate INSTALL_INDEXES = PostgresTemplate.load("install-indexes.sql");
     private static final PostgresTemplate UNINSTALL = PostgresTemplate.load("uninstall.sql");
@@ -29,6 +31,11 @@ final class PostgresScripts {
     private static final String AND = "\n               AND ";
 
     private PostgresScripts() {
+    }
+
+    /** The site's applying-mode functions, once per install, before any table's triggers. */
+    static List<String> site() {
+        return SITE_FUNCTIONS.render(Map.of());
     }
 
     static List<String> install(TableShape table, String siteName) {
@@ -42,12 +49,21 @@ final class PostgresScripts {
                 + quote(c.name()), AND));
         p.put("new_values", userColumns(table, "NEW."));
         p.put("old_values", userColumns(table, "OLD."));
+        p.put("keep_generated", table.columns().stream().filter(Column::generated)
+                .map(c -> "\n                NEW." + quote(c.name()) + " := OLD." + quote(c.name()) + ";")
+                .collect(Collectors.joining()));
+        p.put("live_has_new_key", keyList(table, c -> "live." + quote(c.name()) + " OPERATOR(pg_catalog.=) NEW."
+                + quote(c.name()), " AND "));
         p.put("tomb_has_new_key", keyList(table, PostgresScripts::tombHasNewKey, " AND "));
+        p.put("truncate_refusal", PostgresNames.literal("TRUNCATE of replicated table " + table.schema() + "."
+                + table.name() + " is refused by Dovetail: use DELETE so the deletes reach the other sites"));
         List<String> statements = new ArrayList<>(INSTALL_TABLE.render(p));
         p.put("function", p.get("row_function"));
         statements.addAll(ROW_TRIGGER.render(p));
         p.put("function", p.get("delete_function"));
         statements.addAll(DELETE_TRIGGER.render(p));
+        p.put("function", p.get("truncate_function"));
+        statements.addAll(TRUNCATE_TRIGGER.render(p));
         statements.addAll(INSTALL_TRIGGERS.render(p));
         return List.copyOf(statements);
     }
@@ -88,12 +104,15 @@ final class PostgresScripts {
         p.put("delete_trigger", quote(derived("dv_trg_", name, "_del")));
         p.put("row_function", quote(schema, derived("dv_trg_", name, "_row")));
         p.put("delete_function", quote(schema, derived("dv_trg_", name, "_del")));
+        p.put("truncate_trigger", quote(derived("dv_trg_", name, "_trunc")));
+        p.put("truncate_function", quote(schema, derived("dv_trg_", name, "_trunc")));
         return p;
     }
 
-    /** Every user column of the NEW or OLD row, in {@link PostgresType#comparisonOrder}. */
+    /** Every user column of the NEW or OLD row but generated ones, in {@link PostgresType#comparisonOrder}. */
     private static String userColumns(TableShape table, String row) {
         return table.columns().stream()
+                .filter(c -> !c.generated())
                 .sorted(Comparator.comparingInt(c -> type(c).comparisonOrder()))
                 .map(c -> row + quote(c.name()))
                 .collect(Collectors.joining(", "));

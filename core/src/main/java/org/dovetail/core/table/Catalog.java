@@ -66,7 +66,8 @@ public final class Catalog {
                 }
                 byPosition.put(rs.getInt("ORDINAL_POSITION"), new Column(column, rs.getInt("DATA_TYPE"),
                         rs.getString("TYPE_NAME"), rs.getInt("COLUMN_SIZE"), rs.getInt("DECIMAL_DIGITS"),
-                        rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls));
+                        rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls,
+                        "YES".equals(rs.getString("IS_GENERATEDCOLUMN"))));
             }
             columns.addAll(byPosition.values());
         }

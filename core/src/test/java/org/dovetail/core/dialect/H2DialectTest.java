@@ -36,6 +36,8 @@ class H2DialectTest {
                         + "CONSTRAINT \"DV_TOMB_ORDER_LINES_PK\" PRIMARY KEY (\"ORDER_NO\", \"LINE_NO\"))",
                 "CREATE INDEX IF NOT EXISTS \"SHOP\".\"DV_TOMB_ORDER_LINES_DV_SEQ_IDX\""
                         + " ON \"SHOP\".\"DV_TOMB_ORDER_LINES\" (\"DV_SEQ\")",
+                "ALTER TABLE \"SHOP\".\"ORDER_LINES\" ADD CONSTRAINT IF NOT EXISTS \"SHOP\".\"ORDER_LINES_DV_NO_TRUNCATE\""
+                        + " FOREIGN KEY (\"ORDER_NO\", \"LINE_NO\") REFERENCES \"SHOP\".\"ORDER_LINES\" (\"ORDER_NO\", \"LINE_NO\")",
                 "DROP TRIGGER IF EXISTS \"SHOP\".\"DV_TRG_ORDER_LINES\"",
                 "DROP TRIGGER IF EXISTS \"SHOP\".\"DV_TRG_ORDER_LINES_KEYS\"",
                 "CREATE TRIGGER \"SHOP\".\"DV_TRG_ORDER_LINES\" BEFORE INSERT, UPDATE, DELETE"
@@ -49,6 +51,8 @@ class H2DialectTest {
         assertThat(dialect.uninstallSql(LINES)).containsExactly(
                 "DROP TRIGGER IF EXISTS \"SHOP\".\"DV_TRG_ORDER_LINES\"",
                 "DROP TRIGGER IF EXISTS \"SHOP\".\"DV_TRG_ORDER_LINES_KEYS\"",
+                "ALTER TABLE IF EXISTS \"SHOP\".\"ORDER_LINES\" DROP CONSTRAINT IF EXISTS"
+                        + " \"SHOP\".\"ORDER_LINES_DV_NO_TRUNCATE\"",
                 "DROP INDEX IF EXISTS \"SHOP\".\"ORDER_LINES_DV_SEQ_IDX\"",
                 "ALTER TABLE IF EXISTS \"SHOP\".\"ORDER_LINES\" DROP COLUMN IF EXISTS "
                         + "\"DV_VERSION\", \"DV_ORIGIN\", \"DV_SITE\", \"DV_CHANGED_AT\", \"DV_SEQ\", \"DV_FROM\"",

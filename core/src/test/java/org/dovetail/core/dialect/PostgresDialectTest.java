@@ -18,7 +18,8 @@ class PostgresDialectTest {
             new Column("order_no", Types.VARCHAR, "varchar", 12, 0, false),
             new Column("line", Types.SMALLINT, "int2", 5, 0, false),
             new Column("data", Types.OTHER, "jsonb", Integer.MAX_VALUE, 0, true),
-            new Column("qty", Types.INTEGER, "int4", 10, 0, true)), List.of("order_no", "line"));
+            new Column("qty", Types.INTEGER, "int4", 10, 0, true),
+            new Column("total", Types.NUMERIC, "numeric", 0, 0, true, true)), List.of("order_no", "line"));
 
     @Test
     void installSql() {
@@ -66,7 +67,7 @@ class PostgresDialectTest {
         List<String> install = DIALECT.installSql(ORDER_LINES, "$dv$");
         assertThat(String.join("\n", install)).contains("AS $dv1$", "NEW.dv_site := '$dv$';")
                 .doesNotContain("AS $dv$");
-        assertThat(install.stream().filter(s -> s.contains("$dv1$"))).hasSize(2)
+        assertThat(install.stream().filter(s -> s.contains("$dv1$"))).hasSize(3)
                 .allSatisfy(s -> assertThat(s).endsWith("$dv1$"));
     }
 
@@ -181,9 +182,12 @@ class PostgresDialectTest {
                 dv_tomb_origin pg_catalog.varchar(36);
             BEGIN
                 -- Applying mode: a row received from a peer keeps the bookkeeping it came with, and
-                -- the sync deals with tombstones itself. (The setting is NULL in a session that
-                -- never set it: that is not applying.)
-                IF pg_catalog.current_setting('dovetail.applying', true) OPERATOR(pg_catalog.=) 'on' THEN
+                -- the sync deals with tombstones itself. Only dovetail.set_applying(true), which nobody
+                -- but the installing role may run, puts the site's secret token into the setting
+                -- (site-functions.sql); dovetail.applying_token() is IMMUTABLE, so PL/pgSQL folds it into
+                -- this expression's cached plan once per session, not once per row. (The setting is
+                -- NULL in a session that never set it: that is not applying.)
+                IF pg_catalog.current_setting('dovetail.applying', true) OPERATOR(pg_catalog.=) dovetail.applying_token() THEN
                     NEW.dv_seq := pg_catalog.nextval('dovetail.change_seq');
                     NEW.dv_txid := pg_catalog.txid_current();
                     RETURN NEW;
@@ -191,10 +195,14 @@ class PostgresDialectTest {
                 IF TG_OP OPERATOR(pg_catalog.=) 'UPDATE' THEN
                     IF NEW."order_no" OPERATOR(pg_catalog.=) OLD."order_no"
                            AND NEW."line" OPERATOR(pg_catalog.=) OLD."line" THEN
-                        -- The same stored values, byte for byte (NULL as NULL): text under any
-                        -- collation, numeric with its scale, json as written, -0.0 apart from 0.0.
+                        -- The same stored values, byte for byte (NULL as NULL): text under any collation,
+                        -- numeric with its scale, json as written, -0.0 apart from 0.0. First the columns
+                        -- install knew (cheap: most UPDATEs change one of them and stop here) ...
                         IF pg_catalog.record_image_eq(ROW(NEW."line", NEW."qty", NEW."order_no", NEW."data"), ROW(OLD."line", OLD."qty", OLD."order_no", OLD."data")) THEN
-                            -- Not a change, whatever the statement did to the dv_ columns.
+                            -- ... then, when none of those changed, the whole rows, so that a column added
+                            -- after install counts too. What the statement did to the dv_ columns is undone
+                            -- first, and NEW's STORED generated columns (not computed yet in a BEFORE
+                            -- trigger; the database computes them after it) take OLD's values.
                             NEW.dv_version := OLD.dv_version;
                             NEW.dv_origin := OLD.dv_origin;
                             NEW.dv_site := OLD.dv_site;
@@ -202,7 +210,10 @@ class PostgresDialectTest {
                             NEW.dv_seq := OLD.dv_seq;
                             NEW.dv_from := OLD.dv_from;
                             NEW.dv_txid := OLD.dv_txid;
-                            RETURN NEW;
+                            NEW."total" := OLD."total";
+                            IF pg_catalog.record_image_eq(NEW, OLD) THEN
+                                RETURN NEW; -- not a change
+                            END IF;
                         END IF;
                         IF OLD.dv_version IS NOT NULL THEN
                             NEW.dv_version := OLD.dv_version OPERATOR(pg_catalog.+) 1;
@@ -229,9 +240,16 @@ class PostgresDialectTest {
                             dv_txid = excluded.dv_txid;
                     END IF;
                 END IF;
-                -- An INSERT, or an UPDATE bookkept as one. A dead key comes alive again: its
-                -- tombstone goes, and its history (version, origin) continues. Most keys have no
-                -- tombstone, and looking costs less than a DELETE that finds nothing.
+                -- An INSERT, or an UPDATE bookkept as one. First wait for a transaction that is deleting
+                -- the key (its tombstone is not visible yet): locking the live row waits for it to end,
+                -- and then finds no row, while the next statement sees the committed tombstone. Without
+                -- this, the insert would wait only later, on the primary key, and the key would end up
+                -- both alive and dead. (Under REPEATABLE READ the lock fails with a serialization error
+                -- instead.) For a new key this is one index probe that finds nothing.
+                PERFORM FROM "shop"."order_lines" AS live WHERE live."order_no" OPERATOR(pg_catalog.=) NEW."order_no" AND live."line" OPERATOR(pg_catalog.=) NEW."line" FOR KEY SHARE;
+                -- A dead key comes alive again: its tombstone goes, and its history (version, origin)
+                -- continues. Most keys have no tombstone, and looking costs less than a DELETE that
+                -- finds nothing.
                 PERFORM FROM "shop"."dv_tomb_order_lines" AS tomb WHERE tomb."order_no" OPERATOR(pg_catalog.=) NEW."order_no" COLLATE pg_catalog."default" AND tomb."line" OPERATOR(pg_catalog.=) NEW."line";
                 IF FOUND THEN
                     DELETE FROM "shop"."dv_tomb_order_lines" AS tomb WHERE tomb."order_no" OPERATOR(pg_catalog.=) NEW."order_no" COLLATE pg_catalog."default" AND tomb."line" OPERATOR(pg_catalog.=) NEW."line"
@@ -252,6 +270,9 @@ class PostgresDialectTest {
             CREATE OR REPLACE FUNCTION "shop"."dv_trg_order_lines_del"() RETURNS trigger
             LANGUAGE plpgsql SECURITY DEFINER AS $dv$
             BEGIN
+                IF pg_catalog.current_setting('dovetail.applying', true) OPERATOR(pg_catalog.=) dovetail.applying_token() THEN
+                    RETURN NULL;
+                END IF;
                 INSERT INTO "shop"."dv_tomb_order_lines" AS tomb
                     ("order_no", "line", dv_version, dv_origin, dv_site, dv_changed_at, dv_seq, dv_from, dv_txid)
                 VALUES (OLD."order_no", OLD."line", coalesce(OLD.dv_version, 0) OPERATOR(pg_catalog.+) 1,
@@ -265,9 +286,18 @@ class PostgresDialectTest {
             END
             $dv$;
 
+            CREATE OR REPLACE FUNCTION "shop"."dv_trg_order_lines_trunc"() RETURNS trigger
+            LANGUAGE plpgsql AS $dv$
+            BEGIN
+                RAISE EXCEPTION USING ERRCODE = 'feature_not_supported', MESSAGE = 'TRUNCATE of replicated table shop.order_lines is refused by Dovetail: use DELETE so the deletes reach the other sites';
+            END
+            $dv$;
+
             REVOKE EXECUTE ON FUNCTION "shop"."dv_trg_order_lines_row"() FROM PUBLIC;
 
             REVOKE EXECUTE ON FUNCTION "shop"."dv_trg_order_lines_del"() FROM PUBLIC;
+
+            REVOKE EXECUTE ON FUNCTION "shop"."dv_trg_order_lines_trunc"() FROM PUBLIC;
 
             DROP TRIGGER IF EXISTS "dv_trg_order_lines_row" ON "shop"."order_lines";
 
@@ -277,8 +307,12 @@ class PostgresDialectTest {
             DROP TRIGGER IF EXISTS "dv_trg_order_lines_del" ON "shop"."order_lines";
 
             CREATE TRIGGER "dv_trg_order_lines_del" AFTER DELETE ON "shop"."order_lines"
-                FOR EACH ROW WHEN (NOT coalesce(pg_catalog.current_setting('dovetail.applying', true) OPERATOR(pg_catalog.=) 'on', false))
-                EXECUTE FUNCTION "shop"."dv_trg_order_lines_del"();
+                FOR EACH ROW EXECUTE FUNCTION "shop"."dv_trg_order_lines_del"();
+
+            DROP TRIGGER IF EXISTS "dv_trg_order_lines_trunc" ON "shop"."order_lines";
+
+            CREATE TRIGGER "dv_trg_order_lines_trunc" BEFORE TRUNCATE ON "shop"."order_lines"
+                FOR EACH STATEMENT EXECUTE FUNCTION "shop"."dv_trg_order_lines_trunc"();
             """;
 
     private static final String UNINSTALL = """
@@ -286,9 +320,13 @@ class PostgresDialectTest {
 
             DROP TRIGGER IF EXISTS "dv_trg_order_lines_del" ON "shop"."order_lines";
 
+            DROP TRIGGER IF EXISTS "dv_trg_order_lines_trunc" ON "shop"."order_lines";
+
             DROP FUNCTION IF EXISTS "shop"."dv_trg_order_lines_row"();
 
             DROP FUNCTION IF EXISTS "shop"."dv_trg_order_lines_del"();
+
+            DROP FUNCTION IF EXISTS "shop"."dv_trg_order_lines_trunc"();
 
             DROP TABLE IF EXISTS "shop"."dv_tomb_order_lines";
 

@@ -337,6 +337,90 @@ class H2TriggerTest extends H2SiteTest {
 
         assertThat(item(1).get("DV_VERSION")).isEqualTo(2L);
         assertThat(item(1).get("DV_SITE")).isEqualTo(SITE);
+
+        // H2 loads the trigger again under the name of the table's temporary copy: the
+        // tombstones still go to DV_TOMB_ITEMS.
+        exec(db, "DELETE FROM ITEMS WHERE ID = 1");
+        assertThat(tomb(1).get("DV_VERSION")).isEqualTo(3L);
+        exec(db, "ALTER TABLE ITEMS DROP COLUMN COLOUR");
+        exec(db, "INSERT INTO ITEMS (ID, NAME) VALUES (1, 'pen again')");
+        assertThat(item(1).get("DV_VERSION")).isEqualTo(4L);
+        assertThat(tomb(1)).isNull();
+    }
+
+    @Test
+    void generatedColumnsAreComparedAsComputed() throws SQLException {
+        exec(db, "CREATE TABLE PRICED (ID INTEGER PRIMARY KEY, QTY INTEGER, PRICE NUMERIC(10, 2),"
+                + " TOTAL NUMERIC(20, 2) GENERATED ALWAYS AS (QTY * PRICE))");
+        TableShape priced = new org.dovetail.core.table.Catalog(db, dialect).describe("PUBLIC", "PRICED", false);
+        assertThat(priced.column("TOTAL").orElseThrow().generated()).as("read from the catalog").isTrue();
+        install(priced);
+        exec(db, "INSERT INTO PRICED (ID, QTY, PRICE) VALUES (1, 2, 1.50)");
+
+        exec(db, "UPDATE PRICED SET QTY = 2, PRICE = 1.5 WHERE ID = 1");
+        assertThat(single(db, "SELECT DV_VERSION FROM PRICED")).isEqualTo(1L);
+        exec(db, "UPDATE PRICED SET QTY = 3 WHERE ID = 1");
+        assertThat(row(db, "SELECT TOTAL, DV_VERSION FROM PRICED")).isEqualTo(Map.of("TOTAL", new BigDecimal("4.50"),
+                "DV_VERSION", 2L));
+    }
+
+    /** "Replace" in two sessions: the insert waits for the uncommitted delete of its key, and continues its history. */
+    @Test
+    void anInsertWaitingForADeleteOfItsKeyContinuesTheKeysHistory() throws Exception {
+        exec(db, "INSERT INTO ITEMS (ID, NAME) VALUES (1, 'pen')");
+        String origin = (String) item(1).get("DV_ORIGIN");
+        Connection deleter = connect();
+        Connection inserter = connect();
+        deleter.setAutoCommit(false);
+        exec(deleter, "DELETE FROM ITEMS WHERE ID = 1");
+        java.util.concurrent.CompletableFuture<Void> insert = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                exec(inserter, "INSERT INTO ITEMS (ID, NAME) VALUES (1, 'replaced')");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertThat(insert).as("waits for the delete").isNotDone();
+        deleter.commit();
+        insert.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(tomb(1)).as("alive, so not dead").isNull();
+        assertThat(item(1).get("DV_VERSION")).isEqualTo(3L);
+        assertThat(item(1).get("DV_ORIGIN")).isEqualTo(origin);
+    }
+
+    @Test
+    void truncateIsRefusedUntilUninstall() throws SQLException {
+        exec(db, "INSERT INTO ITEMS (ID, NAME) VALUES (1, 'pen')");
+
+        assertThatThrownBy(() -> exec(db, "TRUNCATE TABLE ITEMS")).isInstanceOf(SQLException.class)
+                .hasMessageStartingWith("Cannot truncate \"PUBLIC.ITEMS\"");
+        assertThat(item(1)).isNotNull();
+
+        uninstall(ITEMS);
+        exec(db, "TRUNCATE TABLE ITEMS");
+        assertThat(rows(db, "SELECT * FROM ITEMS")).isEmpty();
+    }
+
+    /** H2 has no EXECUTE right on functions: SET_APPLYING itself refuses whoever did not install. */
+    @Test
+    void applyingModeCannotBeSwitchedOnByAnotherUser() throws SQLException {
+        exec(db, "CREATE USER CLERK PASSWORD 'secret'");
+        // H2 runs triggers with the rights of the writing user: it needs the tombstones and the site row too
+        exec(db, "GRANT SELECT, INSERT, UPDATE, DELETE ON ITEMS, DV_TOMB_ITEMS TO CLERK");
+        exec(db, "GRANT SELECT ON DOVETAIL.SITE TO CLERK");
+        exec(db, "INSERT INTO ITEMS (ID, NAME) VALUES (1, 'pen'), (2, 'ink')");
+        Connection clerk = java.sql.DriverManager.getConnection(url.substring(0, url.indexOf(';')), "CLERK", "secret");
+        opened.add(clerk);
+
+        assertThatThrownBy(() -> exec(clerk, "CALL DOVETAIL.SET_APPLYING(TRUE)"))
+                .hasMessageContaining("applying mode is reserved to the user that installed Dovetail");
+        exec(clerk, "UPDATE ITEMS SET NAME = 'quill', DV_VERSION = 40 WHERE ID = 1");
+        exec(clerk, "DELETE FROM ITEMS WHERE ID = 2");
+
+        assertThat(item(1).get("DV_VERSION")).isEqualTo(2L);
+        assertThat(tomb(2).get("DV_VERSION")).isEqualTo(2L);
     }
 
     @Test

@@ -13,7 +13,6 @@ import org.dovetail.core.dialect.PostgresDialect;
 import org.dovetail.core.table.Column;
 import org.dovetail.core.table.TableShape;
 import org.dovetail.testing.PostgresDatabaseExtension;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,9 +30,7 @@ class PostgresBackfillIT {
 
     @Test
     void aHundredThousandRowsBackfillInKeyRanges() throws SQLException {
-        Flyway.configure().dataSource(pg.url(), pg.user(), null).schemas("dovetail").createSchemas(true)
-                .table("dv_schema_history").locations("classpath:org/dovetail/migration/postgres")
-                .load().migrate();
+        PostgresMetadata.create(pg.url(), pg.user(), null);
         PostgresDialect dialect = new PostgresDialect();
         TableShape shape = new TableShape("public", "stock", List.of(
                 new Column("id", Types.INTEGER, "int4", 10, 0, false),
@@ -59,7 +56,7 @@ class PostgresBackfillIT {
                     + " dv_origin = gen_random_uuid()::text, dv_site = 'hq', dv_changed_at = now()"
                     + " WHERE dv_version IS NULL AND id > ? AND id <= ?")) {
                 for (int lower = 0; lower < ROWS; lower += BATCH) {
-                    exec(c, "SET LOCAL dovetail.applying = 'on'");
+                    dialect.setApplying(c, true);
                     backfill.setInt(1, lower);
                     backfill.setInt(2, lower + BATCH);
                     assertThat(backfill.executeUpdate()).isEqualTo(BATCH);

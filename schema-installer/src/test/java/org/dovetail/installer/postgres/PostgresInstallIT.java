@@ -18,7 +18,6 @@ import org.dovetail.core.table.TableShape;
 import org.dovetail.testing.PostgresDatabaseExtension;
 import org.dovetail.testing.PostgresServer;
 import org.dovetail.testing.TestDatabase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -87,7 +86,7 @@ class PostgresInstallIT {
             assertThat(bookkeeping(c)).isEqualTo(bookkeeping);
             assertThat(queryStrings(c, "SELECT tgname FROM pg_trigger WHERE tgrelid = 'shop.orders'::regclass"
                     + " AND NOT tgisinternal ORDER BY tgname"))
-                    .containsExactly("dv_trg_orders_del", "dv_trg_orders_row", "orders_touch");
+                    .containsExactly("dv_trg_orders_del", "dv_trg_orders_row", "dv_trg_orders_trunc", "orders_touch");
             exec(c, "UPDATE shop.orders SET total = 11 WHERE no = 1");
             assertThat(bookkeeping(c)).contains("shop.orders 1 v3");
 
@@ -154,7 +153,7 @@ class PostgresInstallIT {
                 assertThat(queryLong(c, "SELECT count(*) FROM longnames.\"" + tomb + "\"")).isEqualTo(1);
             }
             assertThat(queryLong(c, "SELECT count(*) FROM pg_proc WHERE pronamespace = 'longnames'::regnamespace"))
-                    .isEqualTo(6);
+                    .as("row, delete and truncate trigger functions").isEqualTo(9);
 
             for (TableShape shape : shapes) {
                 run(c, DIALECT.uninstallSql(shape));
@@ -211,9 +210,7 @@ class PostgresInstallIT {
     // ---- fixture ----
 
     static void migrate(String url, String user, String password) {
-        Flyway.configure().dataSource(url, user, password).schemas("dovetail").createSchemas(true)
-                .table("dv_schema_history").locations("classpath:org/dovetail/migration/postgres")
-                .load().migrate();
+        PostgresMetadata.create(url, user, password);
     }
 
     /** What the installer's backfill does, in one go: rows from before install get version 1. */

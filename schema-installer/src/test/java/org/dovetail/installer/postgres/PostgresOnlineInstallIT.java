@@ -251,7 +251,7 @@ class PostgresOnlineInstallIT {
         c.setAutoCommit(true);
         assertThat(strings(c, "SELECT table_key FROM dovetail.replicated_table")).containsExactly("public.items");
         assertThat(strings(c, "SELECT tgname FROM pg_trigger WHERE tgrelid = 'items'::regclass AND NOT tgisinternal"
-                + " ORDER BY 1")).containsExactly("dv_trg_items_del", "dv_trg_items_row");
+                + " ORDER BY 1")).containsExactly("dv_trg_items_del", "dv_trg_items_row", "dv_trg_items_trunc");
         assertThat(count(c, "SELECT count(*) FROM items WHERE dv_version IS NULL OR dv_origin IS NULL"
                 + " OR dv_site IS NULL OR dv_changed_at IS NULL OR dv_seq IS NULL OR dv_txid IS NULL")).isZero();
         assertThat(count(c, "SELECT count(*) - count(DISTINCT dv_seq) FROM items")).isZero();

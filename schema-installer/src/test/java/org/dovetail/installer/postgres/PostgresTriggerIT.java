@@ -18,10 +18,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.dovetail.core.dialect.PostgresDialect;
+import org.dovetail.core.table.Catalog;
 import org.dovetail.core.table.Column;
 import org.dovetail.core.table.TableShape;
 import org.dovetail.testing.PostgresDatabaseExtension;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,9 +45,7 @@ class PostgresTriggerIT {
 
     @BeforeAll
     static void metadata() throws SQLException {
-        Flyway.configure().dataSource(pg.url(), pg.user(), null).schemas("dovetail").createSchemas(true)
-                .table("dv_schema_history").locations("classpath:org/dovetail/migration/postgres")
-                .load().migrate();
+        PostgresMetadata.create(pg.url(), pg.user(), null);
         try (Connection c = pg.connect()) {
             exec(c, "CREATE SCHEMA app");
         }
@@ -599,6 +597,157 @@ class PostgresTriggerIT {
             assertThat(row(c, 1).orElseThrow().version).isEqualTo(2);
             exec(c, "INSERT INTO " + table + " (id, name) VALUES (1, 'x') ON CONFLICT DO NOTHING");
             assertThat(row(c, 1).orElseThrow().version).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aColumnAddedAfterInstallIsComparedLikeTheOthers() throws SQLException {
+        try (Connection c = pg.connect()) {
+            exec(c, "INSERT INTO " + table + " (id, name) VALUES (1, 'one')");
+            exec(c, "ALTER TABLE " + table + " ADD COLUMN colour text, ADD COLUMN weight numeric");
+
+            exec(c, "UPDATE " + table + " SET colour = 'red' WHERE id = 1");
+            assertThat(row(c, 1).orElseThrow().version).as("an edit of the new column").isEqualTo(2);
+            exec(c, "UPDATE " + table + " SET weight = 1.0 WHERE id = 1");
+            exec(c, "UPDATE " + table + " SET weight = 1.00 WHERE id = 1");
+            assertThat(row(c, 1).orElseThrow().version).as("exactly, scale included").isEqualTo(4);
+            Bk before = row(c, 1).orElseThrow();
+            exec(c, "UPDATE " + table + " SET colour = 'red', weight = 1.00 WHERE id = 1");
+            assertThat(row(c, 1)).as("the same values").contains(before);
+        }
+    }
+
+    @Test
+    void storedGeneratedColumnsNeitherMakeNorHideAChange() throws SQLException {
+        try (Connection c = pg.connect()) {
+            exec(c, "CREATE TABLE app.priced (id integer PRIMARY KEY, qty integer, price numeric(10,2),"
+                    + " total numeric GENERATED ALWAYS AS (qty * price) STORED)");
+            TableShape priced = new Catalog(c, DIALECT).describe("app", "priced", false);
+            assertThat(priced.column("total").orElseThrow().generated()).as("read from the catalog").isTrue();
+            install(c, priced);
+            exec(c, "INSERT INTO app.priced (id, qty, price) VALUES (1, 2, 1.50)");
+
+            exec(c, "UPDATE app.priced SET qty = 2, price = 1.50 WHERE id = 1");
+            assertThat(version(c, "app.priced", 1)).as("nothing changed").isEqualTo(1);
+            exec(c, "UPDATE app.priced SET qty = 3 WHERE id = 1");
+            assertThat(version(c, "app.priced", 1)).isEqualTo(2);
+            assertThat(queryLong(c, "SELECT (total * 100)::bigint FROM app.priced")).as("computed after the trigger")
+                    .isEqualTo(450);
+        }
+    }
+
+    /**
+     * "Replace": one session deletes a key and has not committed yet, another inserts the same
+     * key and waits for it. The key's history continues, and it is never both alive and dead.
+     */
+    @Test
+    void anInsertWaitingForADeleteOfItsKeyContinuesTheKeysHistory() throws Exception {
+        try (Connection deleter = pg.connect(); Connection inserter = pg.connect()) {
+            exec(deleter, "INSERT INTO " + table + " (id, name) VALUES (1, 'one')");
+            Bk alive = row(deleter, 1).orElseThrow();
+            deleter.setAutoCommit(false);
+            exec(deleter, "DELETE FROM " + table + " WHERE id = 1");
+            CompletableFuture<Void> insert = CompletableFuture.runAsync(() -> {
+                try {
+                    exec(inserter, "SET statement_timeout = '20s'");
+                    exec(inserter, "INSERT INTO " + table + " (id, name) VALUES (1, 'replaced')");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            awaitLockWait();
+            deleter.commit();
+            insert.get(30, TimeUnit.SECONDS);
+
+            Bk replaced = row(deleter, 1).orElseThrow();
+            assertThat(tombstone(deleter, 1)).as("alive, so not dead").isEmpty();
+            assertThat(replaced.version).isEqualTo(alive.version + 2);
+            assertThat(replaced.origin).isEqualTo(alive.origin);
+        }
+    }
+
+    @Test
+    void underRepeatableReadSuchAnInsertFailsAsASerializationFailure() throws Exception {
+        try (Connection deleter = pg.connect(); Connection inserter = pg.connect()) {
+            exec(deleter, "INSERT INTO " + table + " (id, name) VALUES (1, 'one')");
+            deleter.setAutoCommit(false);
+            inserter.setAutoCommit(false);
+            inserter.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            exec(inserter, "SELECT count(*) FROM " + table);
+            exec(deleter, "DELETE FROM " + table + " WHERE id = 1");
+            CompletableFuture<Void> insert = CompletableFuture.runAsync(() -> {
+                try {
+                    exec(inserter, "INSERT INTO " + table + " (id, name) VALUES (1, 'replaced')");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            awaitLockWait();
+            deleter.commit();
+            assertThatThrownBy(() -> insert.get(30, TimeUnit.SECONDS)).hasRootCauseInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e.getCause().getCause()).getSQLState()).isEqualTo("40001"));
+            inserter.rollback();
+            assertThat(row(deleter, 1)).isEmpty();
+            assertThat(tombstone(deleter, 1)).isPresent();
+        }
+    }
+
+    @Test
+    void truncateIsRefusedWithAMessageNamingTheTableUntilUninstall() throws SQLException {
+        try (Connection c = pg.connect()) {
+            exec(c, "INSERT INTO " + table + " (id, name) VALUES (1, 'one')");
+            assertThatThrownBy(() -> exec(c, "TRUNCATE " + table)).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("TRUNCATE of replicated table " + table + " is refused by Dovetail:"
+                            + " use DELETE so the deletes reach the other sites");
+            assertThat(count(c, table)).isOne();
+
+            TableShape shape = new Catalog(c, DIALECT).describe("app", table.substring(4), false);
+            for (String sql : DIALECT.uninstallSql(shape)) {
+                exec(c, sql);
+            }
+            exec(c, "TRUNCATE " + table);
+            assertThat(count(c, table)).isZero();
+        }
+    }
+
+    /**
+     * A role that may write the table but is not the installing role cannot switch applying mode
+     * on: not through the setting, not through dovetail.set_applying. Its writes are bookkept.
+     */
+    @Test
+    void applyingModeCannotBeSwitchedOnByAnApplicationRole() throws SQLException {
+        String role = "writer_" + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection c = pg.connect()) {
+            exec(c, "INSERT INTO " + table + " (id, name) VALUES (1, 'one'), (2, 'two')");
+            exec(c, "CREATE ROLE " + role + " LOGIN PASSWORD 'secret'");
+            exec(c, "GRANT USAGE ON SCHEMA app TO " + role);
+            exec(c, "GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + " TO " + role);
+            try (Connection writer = java.sql.DriverManager.getConnection(pg.url(), role, "secret")) {
+                writer.setAutoCommit(false);
+                for (String attempt : List.of("SELECT set_config('dovetail.applying', 'on', true)",
+                        "SET LOCAL dovetail.applying = 'on'", "SET LOCAL dovetail.applying = ''")) {
+                    exec(writer, attempt);
+                    exec(writer, "UPDATE " + table + " SET name = 'forged', dv_version = 40, dv_site = 'laptop'"
+                            + " WHERE id = 1");
+                }
+                exec(writer, "DELETE FROM " + table + " WHERE id = 2");
+                exec(writer, "INSERT INTO " + table + " (id, name, dv_version, dv_origin) VALUES (3, 'x', 9, 'o')");
+                writer.commit();
+                for (String denied : List.of("SELECT dovetail.set_applying(true)",
+                        "EXPLAIN VERBOSE SELECT dovetail.applying_token()")) {
+                    assertThatThrownBy(() -> exec(writer, denied)).as(denied).hasMessageContaining("permission denied");
+                    writer.rollback();
+                }
+                assertThatThrownBy(() -> exec(writer, "SELECT count(*) FROM dovetail.applying_secret"))
+                        .hasMessageContaining("permission denied");
+            }
+            Bk one = row(c, 1).orElseThrow();
+            assertThat(one.version).isEqualTo(2);
+            assertThat(one.site).isEqualTo(SITE);
+            assertThat(tombstone(c, 2).orElseThrow().version).isEqualTo(2);
+            assertThat(row(c, 3).orElseThrow().version).isEqualTo(1);
+            assertThat(row(c, 3).orElseThrow().origin).isNotEqualTo("o");
+            exec(c, "DROP OWNED BY " + role + "; DROP ROLE " + role);
         }
     }
 

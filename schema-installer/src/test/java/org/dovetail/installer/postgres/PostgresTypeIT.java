@@ -17,7 +17,6 @@ import org.dovetail.core.table.Catalog;
 import org.dovetail.core.table.Column;
 import org.dovetail.core.table.TableShape;
 import org.dovetail.testing.PostgresDatabaseExtension;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -62,9 +61,7 @@ class PostgresTypeIT {
 
     @BeforeAll
     static void metadata() {
-        Flyway.configure().dataSource(pg.url(), pg.user(), null).schemas("dovetail").createSchemas(true)
-                .table("dv_schema_history").locations("classpath:org/dovetail/migration/postgres")
-                .load().migrate();
+        PostgresMetadata.create(pg.url(), pg.user(), null);
     }
 
     @Test

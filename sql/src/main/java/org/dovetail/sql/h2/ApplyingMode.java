@@ -2,6 +2,9 @@ package org.dovetail.sql.h2;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.h2.engine.SessionLocal;
+import org.h2.engine.User;
+import org.h2.schema.Schema;
 
 /**
  * The H2 side of "applying mode" (docs/bookkeeping.md): while it is on, {@link ChangeTrigger}
@@ -16,8 +19,23 @@ public final class ApplyingMode {
     private ApplyingMode() {
     }
 
-    /** {@code CALL DOVETAIL.SET_APPLYING(TRUE)} turns applying mode on for this session, FALSE off. */
+    /**
+     * {@code CALL DOVETAIL.SET_APPLYING(TRUE)} turns applying mode on for this session, FALSE off.
+     * H2 has no EXECUTE right on functions, so any user may call it: only an admin or the
+     * owner of schema DOVETAIL (the user that installed Dovetail) may turn it on.
+     */
     public static void set(Connection connection, boolean on) throws SQLException {
-        SessionState.of(SessionState.session(connection)).setApplying(on);
+        SessionLocal session = SessionState.session(connection);
+        if (on && !mayApply(session)) {
+            throw new SQLException("applying mode is reserved to the user that installed Dovetail (or an admin);"
+                    + " user " + session.getUser().getName() + " may not turn it on", "42501");
+        }
+        SessionState.of(session).setApplying(on);
+    }
+
+    private static boolean mayApply(SessionLocal session) {
+        User user = session.getUser();
+        Schema dovetail = session.getDatabase().findSchema("DOVETAIL");
+        return user.isAdmin() || dovetail != null && dovetail.getOwner() == user;
     }
 }

@@ -12,10 +12,11 @@ import java.util.Map;
 
 /**
  * Where a replicated table's key, user and {@code DV_} columns sit in the row arrays H2
- * passes to a trigger, read once from INFORMATION_SCHEMA when the trigger is loaded.
- * (H2 re-creates and re-loads triggers when a table's columns change.)
+ * passes to a trigger, read from INFORMATION_SCHEMA on the trigger's first call and again
+ * when the rows' width changes (a column added or dropped; H2 also loads the triggers again
+ * then, but under the name of the table's temporary copy).
  */
-record TableLayout(String schema, String table, List<String> keyNames, int[] key, int[] user,
+record TableLayout(String schema, String table, int width, List<String> keyNames, int[] key, int[] user,
                    int version, int origin, int site, int changedAt, int seq, int from) {
 
     static final String VERSION = "DV_VERSION";
@@ -49,10 +50,22 @@ record TableLayout(String schema, String table, List<String> keyNames, int[] key
         for (int i = 0; i < key.length; i++) {
             key[i] = at.position(keyNames.get(i));
         }
-        return new TableLayout(schema, table, List.copyOf(keyNames), key,
+        return new TableLayout(schema, table, positions.size(), List.copyOf(keyNames), key,
                 user.stream().mapToInt(Integer::intValue).sorted().toArray(),
                 at.position(VERSION), at.position(ORIGIN), at.position(SITE), at.position(CHANGED_AT),
                 at.position(SEQ), at.position(FROM));
+    }
+
+    /** Whether the table exists (under exactly that name). */
+    static boolean exists(Connection connection, String schema, String table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT 1 FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** {@code schema.table}, as H2 names the table to its triggers. */

@@ -15,6 +15,7 @@ final class Tombstones {
     private final String take;
     private final String drop;
     private final String write;
+    private final String lockLive;
 
     /** What a tombstone tells about a dead key's history. */
     record Dead(Long version, String origin) {
@@ -26,11 +27,24 @@ final class Tombstones {
         List<String> keys = layout.keyNames().stream().map(Tombstones::quote).toList();
         String where = keys.stream().map(k -> k + " = ?").collect(Collectors.joining(" AND "));
         drop = "DELETE FROM " + table + " WHERE " + where;
+        lockLive = "SELECT 1 FROM " + quote(layout.schema()) + "." + quote(layout.table()) + " WHERE " + where
+                + " FOR UPDATE";
         take = "SELECT \"DV_VERSION\", \"DV_ORIGIN\" FROM OLD TABLE (" + drop + ")";
         write = "MERGE INTO " + table + " (" + String.join(", ", keys)
                 + ", \"DV_VERSION\", \"DV_ORIGIN\", \"DV_SITE\", \"DV_CHANGED_AT\", \"DV_SEQ\", \"DV_FROM\")"
                 + " KEY (" + String.join(", ", keys) + ") VALUES ("
                 + String.join(", ", Collections.nCopies(keyCount + 5, "?")) + ", NULL)";
+    }
+
+    /**
+     * Waits until no other transaction is deleting the key's row: locks it if it is alive, so a
+     * deleter that has not committed (and whose tombstone is not visible yet) is waited for.
+     */
+    void awaitDeleter(Connection connection, Object[] key) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(lockLive)) {
+            bindKey(ps, key);
+            ps.executeQuery().close();
+        }
     }
 
     /** Removes the key's tombstone and returns what it said, or null when the key was not dead. */

@@ -1,7 +1,8 @@
 -- Bookkeeping of DELETE on one replicated table, run AFTER each row is deleted by an
 -- application: the key's tombstone, so the sync learns of the delete
--- (docs/bookkeeping.md, "Trigger behaviour"). Not called in applying mode: the
--- trigger's WHEN clause skips it, and the sync writes the tombstone itself.
+-- (docs/bookkeeping.md, "Trigger behaviour"). Nothing in applying mode: the sync writes
+-- the tombstone itself. (A WHEN clause cannot tell applying mode: it runs with the rights of
+-- the deleting role, which may not run dovetail.applying_token(); see row-trigger.sql.)
 -- SECURITY DEFINER without SET search_path, so written to be independent of the
 -- caller's search_path, as row-trigger.sql.
 --
@@ -14,6 +15,9 @@
 CREATE OR REPLACE FUNCTION ${function}() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER AS $dv$
 BEGIN
+    IF pg_catalog.current_setting('dovetail.applying', true) OPERATOR(pg_catalog.=) dovetail.applying_token() THEN
+        RETURN NULL;
+    END IF;
     INSERT INTO ${tomb} AS tomb
         (${key_columns}, dv_version, dv_origin, dv_site, dv_changed_at, dv_seq, dv_from, dv_txid)
     VALUES (${old_key}, coalesce(OLD.dv_version, 0) OPERATOR(pg_catalog.+) 1,

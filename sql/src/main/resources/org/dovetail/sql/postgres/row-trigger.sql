@@ -14,12 +14,17 @@
 --   ${function}            this function, schema-qualified
 --   ${tomb}                the tombstone table, schema-qualified
 --   ${site}                this site's name, as an SQL string literal
+--   ${table}               the replicated table, schema-qualified
 --   ${same_key}            NEW."k" OPERATOR(pg_catalog.=) OLD."k" AND ... (the table's key
 --                          equality; OLD's key is never NULL)
---   ${new_values}          every user column of NEW: NEW."c", ...
+--   ${new_values}          every user column of NEW install knows, generated ones left out:
+--                          NEW."c", ...
 --   ${old_values}          the same of OLD
+--   ${keep_generated}      NEW."g" := OLD."g"; for each STORED generated column known at
+--                          install (none: empty)
 --   ${key_columns}         the primary-key columns: "k", ...
 --   ${old_key}             OLD."k", ...
+--   ${live_has_new_key}    live."k" OPERATOR(pg_catalog.=) NEW."k" AND ... (the table's equality)
 --   ${tomb_has_new_key}    tomb."k" OPERATOR(pg_catalog.=) NEW."k" AND ...
 CREATE OR REPLACE FUNCTION ${function}() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER AS $dv$
@@ -29,27 +34,36 @@ DECLARE
     dv_tomb_origin pg_catalog.varchar(36);
 BEGIN
     -- Applying mode: a row received from a peer keeps the bookkeeping it came with, and
-    -- the sync deals with tombstones itself. (The setting is NULL in a session that
-    -- never set it: that is not applying.)
-    IF pg_catalog.current_setting('dovetail.applying', true) OPERATOR(pg_catalog.=) 'on' THEN
+    -- the sync deals with tombstones itself. Only dovetail.set_applying(true), which nobody
+    -- but the installing role may run, puts the site's secret token into the setting
+    -- (site-functions.sql); dovetail.applying_token() is IMMUTABLE, so PL/pgSQL folds it into
+    -- this expression's cached plan once per session, not once per row. (The setting is
+    -- NULL in a session that never set it: that is not applying.)
+    IF pg_catalog.current_setting('dovetail.applying', true) OPERATOR(pg_catalog.=) dovetail.applying_token() THEN
         NEW.dv_seq := pg_catalog.nextval('dovetail.change_seq');
         NEW.dv_txid := pg_catalog.txid_current();
         RETURN NEW;
     END IF;
     IF TG_OP OPERATOR(pg_catalog.=) 'UPDATE' THEN
         IF ${same_key} THEN
-            -- The same stored values, byte for byte (NULL as NULL): text under any
-            -- collation, numeric with its scale, json as written, -0.0 apart from 0.0.
+            -- The same stored values, byte for byte (NULL as NULL): text under any collation,
+            -- numeric with its scale, json as written, -0.0 apart from 0.0. First the columns
+            -- install knew (cheap: most UPDATEs change one of them and stop here) ...
             IF pg_catalog.record_image_eq(ROW(${new_values}), ROW(${old_values})) THEN
-                -- Not a change, whatever the statement did to the dv_ columns.
+                -- ... then, when none of those changed, the whole rows, so that a column added
+                -- after install counts too. What the statement did to the dv_ columns is undone
+                -- first, and NEW's STORED generated columns (not computed yet in a BEFORE
+                -- trigger; the database computes them after it) take OLD's values.
                 NEW.dv_version := OLD.dv_version;
                 NEW.dv_origin := OLD.dv_origin;
                 NEW.dv_site := OLD.dv_site;
                 NEW.dv_changed_at := OLD.dv_changed_at;
                 NEW.dv_seq := OLD.dv_seq;
                 NEW.dv_from := OLD.dv_from;
-                NEW.dv_txid := OLD.dv_txid;
-                RETURN NEW;
+                NEW.dv_txid := OLD.dv_txid;${keep_generated}
+                IF pg_catalog.record_image_eq(NEW, OLD) THEN
+                    RETURN NEW; -- not a change
+                END IF;
             END IF;
             IF OLD.dv_version IS NOT NULL THEN
                 NEW.dv_version := OLD.dv_version OPERATOR(pg_catalog.+) 1;
@@ -76,9 +90,16 @@ BEGIN
                 dv_txid = excluded.dv_txid;
         END IF;
     END IF;
-    -- An INSERT, or an UPDATE bookkept as one. A dead key comes alive again: its
-    -- tombstone goes, and its history (version, origin) continues. Most keys have no
-    -- tombstone, and looking costs less than a DELETE that finds nothing.
+    -- An INSERT, or an UPDATE bookkept as one. First wait for a transaction that is deleting
+    -- the key (its tombstone is not visible yet): locking the live row waits for it to end,
+    -- and then finds no row, while the next statement sees the committed tombstone. Without
+    -- this, the insert would wait only later, on the primary key, and the key would end up
+    -- both alive and dead. (Under REPEATABLE READ the lock fails with a serialization error
+    -- instead.) For a new key this is one index probe that finds nothing.
+    PERFORM FROM ${table} AS live WHERE ${live_has_new_key} FOR KEY SHARE;
+    -- A dead key comes alive again: its tombstone goes, and its history (version, origin)
+    -- continues. Most keys have no tombstone, and looking costs less than a DELETE that
+    -- finds nothing.
     PERFORM FROM ${tomb} AS tomb WHERE ${tomb_has_new_key};
     IF FOUND THEN
         DELETE FROM ${tomb} AS tomb WHERE ${tomb_has_new_key}

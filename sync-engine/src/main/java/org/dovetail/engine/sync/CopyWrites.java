@@ -143,10 +143,13 @@ final class CopyWrites implements BatchWrites {
         }
     }
 
-    /** A row (a dead one, or with {@code keyOnly}: only its key) and its bookkeeping. */
+    /** A row (a dead one, or with {@code keyOnly}: only its key; never generated columns) and its bookkeeping. */
     private void encode(BulkCopy.Rows rows, RowState row, boolean keyOnly) throws SQLException {
         List<ColumnPair> columns = table.pair().columns();
         for (int i = 0; i < columns.size(); i++) {
+            if (!columns.get(i).written(table.sideA())) {
+                continue;
+            }
             Object value = (row.dead() || keyOnly) && !columns.get(i).key() ? null : row.values()[i];
             rows.value(columns.get(i).kind(), value);
         }

@@ -94,6 +94,11 @@ final class SideTable {
         return out;
     }
 
+    /** The user columns a write of a received row sets: all but those this site's database computes. */
+    List<Field<Object>> writtenColumns() {
+        return pair.columns().stream().filter(c -> c.written(sideA)).map(c -> col(c.name(sideA))).toList();
+    }
+
     private List<SelectField<?>> bookkeepingSelect() {
         List<SelectField<?>> out = new ArrayList<>();
         for (String c : List.of(bk.version(), bk.origin(), bk.site(), bk.changedAt(), bk.seq(), bk.from())) {
@@ -360,10 +365,10 @@ final class SideTable {
     }
 
     private String renderInsertRow() {
-        List<Field<Object>> fields = new ArrayList<>(userColumns(false));
+        List<Field<Object>> fields = new ArrayList<>(writtenColumns());
         fields.addAll(bookkeepingWritten());
         List<Field<Object>> values = new ArrayList<>();
-        pair.columns().forEach(c -> values.add(dialect.bindField(c.kind())));
+        pair.columns().stream().filter(c -> c.written(sideA)).forEach(c -> values.add(dialect.bindField(c.kind())));
         bookkeepingWritten().forEach(f -> values.add(param()));
         return dsl.renderInlined(dsl.insertInto(rows).columns(fields).values(values));
     }
@@ -377,7 +382,7 @@ final class SideTable {
         java.util.Map<Field<?>, Field<?>> set = new java.util.LinkedHashMap<>();
         set.put(col(bk.version()), param());
         for (ColumnPair c : pair.columns()) {
-            if (!c.key()) {
+            if (!c.key() && c.written(sideA)) {
                 set.put(col(c.name(sideA)), dialect.bindField(c.kind()));
             }
         }

@@ -36,9 +36,12 @@ public final class SiteStatus {
         this.site = site;
     }
 
-    /** A table at the site. */
+    /**
+     * A table at the site; {@code columnsChanged} lists the user columns added ({@code +name}) and
+     * removed ({@code -name}) since install last ran, null when there are none (or none recorded).
+     */
     public record TableStatus(String table, long rows, boolean estimated, long open, long auto,
-                              List<PeerStatus> peers, String error) {
+                              List<PeerStatus> peers, String columnsChanged, String error) {
     }
 
     /** One peer's view of a table: what it has not received, and how the last sync with it went. */
@@ -68,7 +71,7 @@ public final class SiteStatus {
         TableShape shape = new Catalog(s.write, s.dialect).find(table.name()).orElse(null);
         SiteMetadata meta = new SiteMetadata(s.write, s.dialect);
         if (shape == null || !meta.isRegistered(shape)) {
-            return new TableStatus(name, 0, false, 0, 0, List.of(), shape == null ? "table not found"
+            return new TableStatus(name, 0, false, 0, 0, List.of(), null, shape == null ? "table not found"
                     : "not installed (run: dovetail install " + site.name() + ")");
         }
         SideTable side = new SideTable(TablePair.match(name, shape, s.name(), shape, s.name()), true, s.dialect,
@@ -95,7 +98,19 @@ public final class SiteStatus {
         }
         s.write.commit();
         return new TableStatus(name, rows, estimate.isPresent(), conflicts.getOrDefault("open", 0),
-                conflicts.getOrDefault("auto", 0), peers, null);
+                conflicts.getOrDefault("auto", 0), peers, columnsChanged(meta.installedColumns(shape), shape), null);
+    }
+
+    /** {@code +added -removed} between the columns recorded at install and the table's now; null when alike. */
+    static String columnsChanged(List<String> installed, TableShape now) {
+        if (installed.isEmpty()) {
+            return null;
+        }
+        List<String> current = now.columns().stream().map(org.dovetail.core.table.Column::name).toList();
+        List<String> changes = new ArrayList<>();
+        current.stream().filter(c -> !installed.contains(c)).forEach(c -> changes.add("+" + c));
+        installed.stream().filter(c -> !current.contains(c)).forEach(c -> changes.add("-" + c));
+        return changes.isEmpty() ? null : String.join(" ", changes);
     }
 
     /** The newest run with each peer, by peer name. */

@@ -58,9 +58,9 @@ final class StageSql {
         return out;
     }
 
-    /** The columns of a received row: user values, then version, origin, site, change time, from. */
+    /** The columns of a received row: user values (not generated ones), then version, origin, site, change time, from. */
     List<Field<Object>> rowColumns() {
-        List<Field<Object>> out = new ArrayList<>(side.userColumns(false));
+        List<Field<Object>> out = new ArrayList<>(side.writtenColumns());
         out.addAll(side.bookkeepingWritten());
         return out;
     }
@@ -172,7 +172,7 @@ final class StageSql {
         return once("updateRows", () -> {
             Map<Field<?>, Field<?>> set = new LinkedHashMap<>();
             for (ColumnPair c : side.pair().columns()) {
-                if (!c.key()) {
+                if (!c.key() && c.written(side.sideA())) {
                     Field<Object> column = field(name(c.name(side.sideA())));
                     set.put(column, staged(column));
                 }

@@ -61,7 +61,8 @@ record TablePair(String name, TableShape a, TableShape b, List<ColumnPair> colum
                 problems.add("'" + ca.name() + "' is in the primary key at " + (keyA ? siteA : siteB) + " only");
                 continue;
             }
-            (keyA ? keys : others).add(new ColumnPair(ca.name(), cb.get().name(), ka, keyA));
+            (keyA ? keys : others).add(new ColumnPair(ca.name(), cb.get().name(), ka, keyA, ca.generated(),
+                    cb.get().generated()));
         }
         for (Column cb : b.columns()) {
             if (find(a, cb.name()).isEmpty()) {

@@ -94,7 +94,7 @@ final class Writes implements BatchWrites {
     private int values(PreparedStatement ps, int p, RowState r, boolean withKeys) throws SQLException {
         List<ColumnPair> columns = table.pair().columns();
         for (int i = 0; i < columns.size(); i++) {
-            if (withKeys || !columns.get(i).key()) {
+            if ((withKeys || !columns.get(i).key()) && columns.get(i).written(table.sideA())) {
                 Values.bind(ps, p++, columns.get(i).kind(), r.values()[i]);
             }
         }
