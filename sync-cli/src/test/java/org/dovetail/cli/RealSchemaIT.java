@@ -211,6 +211,25 @@ class RealSchemaIT {
 
     @ParameterizedTest(name = "{0}-{1}")
     @MethodSource("pairs")
+    void identityKeysGeneratedAlwaysAreCarriedAndFollowed(Kind ka, Kind kb) {
+        String ddl = "CREATE TABLE tickets (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title VARCHAR(100))";
+        try (TestSites sites = new TestSites(pg).site("a", ka, ddl).site("b", kb, ddl)) {
+            Shop s = new Shop(sites, sites.config("tables: [tickets]").toString());
+            assertThat(s.cli("install", "a").exitCode()).isZero();
+            assertThat(s.cli("install", "b").exitCode()).isZero();
+            s.exec("a", "INSERT INTO tickets (title) VALUES ('one')", "INSERT INTO tickets (title) VALUES ('two')");
+            s.sync(0);
+            s.exec("b", "INSERT INTO tickets (title) VALUES ('three at b')");
+            s.exec("a", "DELETE FROM tickets WHERE id = 1");
+            s.sync(0);
+            String all = "SELECT id, title FROM tickets ORDER BY id";
+            assertThat(sites.rows("a", all)).isEqualTo(sites.rows("b", all))
+                    .containsExactly(List.of("2", "two"), List.of("3", "three at b"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}-{1}")
+    @MethodSource("pairs")
     void keysOfAnyLengthAreRecorded(Kind ka, Kind kb) {
         String ddl = "CREATE TABLE notes (k VARCHAR(8000) PRIMARY KEY, body VARCHAR(100))";
         try (TestSites sites = new TestSites(pg).site("a", ka, ddl).site("b", kb, ddl)) {

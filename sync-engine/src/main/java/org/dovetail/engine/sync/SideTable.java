@@ -370,7 +370,17 @@ final class SideTable {
         List<Field<Object>> values = new ArrayList<>();
         pair.columns().stream().filter(c -> c.written(sideA)).forEach(c -> values.add(dialect.bindField(c.kind())));
         bookkeepingWritten().forEach(f -> values.add(param()));
-        return dsl.renderInlined(dsl.insertInto(rows).columns(fields).values(values));
+        return insertOverriding(fields, DSL.sql("values ({0})", DSL.list(values)));
+    }
+
+    /**
+     * An INSERT of received rows into the table that writes the received values into identity
+     * columns too, {@code GENERATED ALWAYS} ones included (the key a row was given where it was
+     * inserted is its key everywhere); {@code source} is a VALUES list or a query.
+     */
+    String insertOverriding(List<Field<Object>> columns, org.jooq.QueryPart source) {
+        return dsl.renderInlined(DSL.query("insert into {0} ({1}) overriding system value {2}", rows,
+                DSL.list(columns), source));
     }
 
     /** UPDATE of a received row: version, non-key values, origin, site, change time, from; then the key. */

@@ -163,8 +163,7 @@ final class StageSql {
             List<Field<Object>> columns = rowColumns();
             List<SelectField<?>> values = new ArrayList<>();
             columns.forEach(c -> values.add(staged(c)));
-            return dsl.renderInlined(dsl.insertInto(side.rowsTable()).columns(columns)
-                    .select(dsl.select(values).from(stage).where(op(WriteOp.REINSERT))));
+            return side.insertOverriding(columns, dsl.select(values).from(stage).where(op(WriteOp.REINSERT)));
         });
     }
 
