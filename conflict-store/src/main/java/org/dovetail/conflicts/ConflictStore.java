@@ -77,10 +77,11 @@ public final class ConflictStore {
         return open;
     }
 
-    /** The open {@code rejected} records of a table whose change {@code refusedBy} refused, oldest first. */
-    public List<Conflict> openRejected(String tableName, String refusedBy) {
+    /** The open {@code rejected} records of a table: changes from {@code from} that {@code refusedBy} refused, oldest first. */
+    public List<Conflict> openRejected(String tableName, String refusedBy, String from) {
         return dsl.selectFrom(table).where(s("table_key").eq(tableName)).and(s("status").eq(Conflict.OPEN))
                 .and(s("kind").eq(Conflict.REJECTED)).and(s("refused_by").eq(refusedBy))
+                .and(s("site_a").eq(from).or(s("site_b").eq(from)))
                 .orderBy(t("detected_at"), s("conflict_id")).fetch(this::toConflict);
     }
 

@@ -64,7 +64,9 @@ class ConvergenceIT {
             int rounds = run.settle();
             System.out.printf("ConvergenceIT shop: seed %d: %s, settled in %d round(s)%n", seed, run.summary(),
                     rounds);
-            assertThat(run.rows("p")).as("seed %d: p holds what h holds", seed).isEqualTo(run.rows("h"));
+            assertThat(run.rows("p")).as("seed %d: p holds what h holds; records at h:%n%s%nat p:%n%s%nat l:%n%s", seed,
+                            run.records("h"), run.records("p"), run.records("l"))
+                    .isEqualTo(run.rows("h"));
             assertThat(run.rows("l")).as("seed %d: l holds what h holds", seed).isEqualTo(run.rows("h"));
             assertThat(run.verified("h", "p")).as("seed %d: verify h p", seed).isTrue();
             assertThat(run.verified("l", "h")).as("seed %d: verify l h", seed).isTrue();

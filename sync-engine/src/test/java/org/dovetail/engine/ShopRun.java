@@ -146,6 +146,17 @@ final class ShopRun implements AutoCloseable {
         return String.join(", ", parts);
     }
 
+    /** Every conflict record at a site, one per line, for failure messages. */
+    String records(String site) {
+        StringBuilder out = new StringBuilder();
+        for (Conflict c : dovetail.conflicts(site, "all", null)) {
+            out.append(String.join(" ", c.id(), c.siteA() + "-" + c.siteB(), c.table(), c.keyJson(), c.kind(), c.status(), String.valueOf(c.winner()),
+                    String.valueOf(c.refusedBy()), String.valueOf(c.kept()), c.runId(), String.valueOf(c.detail()),
+                    c.rowA(), c.rowB())).append('\n');
+        }
+        return out.toString();
+    }
+
     @Override
     public void close() {
         sites.close();

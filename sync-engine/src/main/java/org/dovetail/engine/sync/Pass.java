@@ -70,7 +70,7 @@ final class Pass {
         prepare();
         if (targetHasOpen && !run.dryRun) {
             List<Conflict> refused = new ConflictStore(target.write, target.dialect)
-                    .openRejected(run.pair.name(), target.name());
+                    .openRejected(run.pair.name(), target.name(), source.name());
             target.write.commit();
             retry(refused);
         }
@@ -299,7 +299,7 @@ final class Pass {
         Map<String, Conflict> out = new HashMap<>();
         if (targetHasOpen) {
             java.util.Set<String> wanted = new java.util.HashSet<>(jsons(keys));
-            store.openRejected(run.pair.name(), target.name()).stream()
+            store.openRejected(run.pair.name(), target.name(), source.name()).stream()
                     .filter(c -> wanted.contains(c.keyJson())).forEach(c -> out.put(c.keyJson(), c));
         }
         return out;
