@@ -49,6 +49,15 @@ class RealSchemaIT {
         return shop;
     }
 
+    /** Two installed sites with one table of their own. */
+    private static Shop oneTable(Kind ka, Kind kb, String table, String ddl) {
+        TestSites sites = new TestSites(pg).site("a", ka, ddl).site("b", kb, ddl);
+        Shop s = new Shop(sites, sites.config("tables: [" + table + "]").toString());
+        assertThat(s.cli("install", "a").exitCode()).isZero();
+        assertThat(s.cli("install", "b").exitCode()).isZero();
+        return s;
+    }
+
     @ParameterizedTest(name = "{0}-{1}")
     @MethodSource("pairs")
     void foreignKeysSyncWhateverTheConfiguredOrder(Kind ka, Kind kb) {
@@ -211,19 +220,46 @@ class RealSchemaIT {
 
     @ParameterizedTest(name = "{0}-{1}")
     @MethodSource("pairs")
-    void identityKeysGeneratedAlwaysAreCarriedAndFollowed(Kind ka, Kind kb) {
-        String ddl = "CREATE TABLE tickets (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title VARCHAR(100))";
+    void onDeleteSetNullKeepsBothSitesIdenticalWithoutEchoesOrConflicts(Kind ka, Kind kb) {
+        String[] ddl = {"CREATE TABLE teams (id BIGINT PRIMARY KEY, name VARCHAR(100))",
+            "CREATE TABLE players (id BIGINT PRIMARY KEY, team_id BIGINT, name VARCHAR(100),"
+                    + " CONSTRAINT players_team_fk FOREIGN KEY (team_id) REFERENCES teams (id) ON DELETE SET NULL)"};
         try (TestSites sites = new TestSites(pg).site("a", ka, ddl).site("b", kb, ddl)) {
-            Shop s = new Shop(sites, sites.config("tables: [tickets]").toString());
+            Shop s = new Shop(sites, sites.config("tables: [players, teams]").toString());
             assertThat(s.cli("install", "a").exitCode()).isZero();
             assertThat(s.cli("install", "b").exitCode()).isZero();
+            s.exec("a", "INSERT INTO teams VALUES (1, 'red')", "INSERT INTO teams VALUES (2, 'blue')",
+                    "INSERT INTO players VALUES (10, 1, 'ann')", "INSERT INTO players VALUES (11, 2, 'bob')");
+            s.exec("b", "INSERT INTO players VALUES (12, NULL, 'cy')");
+            s.sync(0);
+            s.exec("b", "UPDATE players SET team_id = 1 WHERE id = 12");
+            s.sync(0);
+            s.exec("a", "DELETE FROM teams WHERE id = 1");
+            CliRun r = s.sync(0);
+            assertThat(r.out()).contains("teams    pushed 1  pulled 0  conflicts 0");
+            String all = "SELECT id, team_id, name FROM players ORDER BY id";
+            assertThat(sites.rows("b", all)).isEqualTo(sites.rows("a", all)).containsExactly(
+                    Arrays.asList("10", null, "ann"), List.of("11", "2", "bob"), Arrays.asList("12", null, "cy"));
+            CliRun again = s.sync(0);
+            assertThat(again.out()).contains("players  pushed 0  pulled 0  conflicts 0")
+                    .contains("teams    pushed 0  pulled 0  conflicts 0");
+            assertThat(s.list("a", "--status", "all")).isEmpty();
+            assertThat(s.cli("verify", "a", "b").exitCode()).isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}-{1}")
+    @MethodSource("pairs")
+    void identityKeysGeneratedAlwaysAreCarriedAndFollowed(Kind ka, Kind kb) {
+        try (Shop s = oneTable(ka, kb, "tickets",
+                "CREATE TABLE tickets (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title VARCHAR(100))")) {
             s.exec("a", "INSERT INTO tickets (title) VALUES ('one')", "INSERT INTO tickets (title) VALUES ('two')");
             s.sync(0);
             s.exec("b", "INSERT INTO tickets (title) VALUES ('three at b')");
             s.exec("a", "DELETE FROM tickets WHERE id = 1");
             s.sync(0);
             String all = "SELECT id, title FROM tickets ORDER BY id";
-            assertThat(sites.rows("a", all)).isEqualTo(sites.rows("b", all))
+            assertThat(s.sites.rows("a", all)).isEqualTo(s.sites.rows("b", all))
                     .containsExactly(List.of("2", "two"), List.of("3", "three at b"));
         }
     }
@@ -231,11 +267,7 @@ class RealSchemaIT {
     @ParameterizedTest(name = "{0}-{1}")
     @MethodSource("pairs")
     void keysOfAnyLengthAreRecorded(Kind ka, Kind kb) {
-        String ddl = "CREATE TABLE notes (k VARCHAR(8000) PRIMARY KEY, body VARCHAR(100))";
-        try (TestSites sites = new TestSites(pg).site("a", ka, ddl).site("b", kb, ddl)) {
-            Shop s = new Shop(sites, sites.config("tables: [notes]").toString());
-            assertThat(s.cli("install", "a").exitCode()).isZero();
-            assertThat(s.cli("install", "b").exitCode()).isZero();
+        try (Shop s = oneTable(ka, kb, "notes", "CREATE TABLE notes (k VARCHAR(8000) PRIMARY KEY, body VARCHAR(100))")) {
             String key = "k".repeat(6000);
             s.exec("a", "INSERT INTO notes VALUES ('" + key + "', 'a')");
             s.exec("b", "INSERT INTO notes VALUES ('" + key + "', 'b')");

@@ -27,7 +27,7 @@
 --   ${live_has_new_key}    live."k" OPERATOR(pg_catalog.=) NEW."k" AND ... (the table's equality)
 --   ${tomb_has_new_key}    tomb."k" OPERATOR(pg_catalog.=) NEW."k" AND ...
 CREATE OR REPLACE FUNCTION ${function}() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER AS $dv$
+LANGUAGE plpgsql SECURITY DEFINER SET enable_seqscan = off AS $dv$
 DECLARE
     -- Named dv_*, a prefix no user column may have, so no name here is ambiguous.
     dv_tomb_version pg_catalog.int8;
