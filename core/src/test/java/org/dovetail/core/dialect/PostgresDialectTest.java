@@ -175,7 +175,7 @@ class PostgresDialectTest {
             CREATE INDEX IF NOT EXISTS "dv_tomb_order_lines_dv_txid_idx" ON "shop"."dv_tomb_order_lines" (dv_txid);
 
             CREATE OR REPLACE FUNCTION "shop"."dv_trg_order_lines_row"() RETURNS trigger
-            LANGUAGE plpgsql SECURITY DEFINER AS $dv$
+            LANGUAGE plpgsql SECURITY DEFINER SET enable_seqscan = off AS $dv$
             DECLARE
                 -- Named dv_*, a prefix no user column may have, so no name here is ambiguous.
                 dv_tomb_version pg_catalog.int8;

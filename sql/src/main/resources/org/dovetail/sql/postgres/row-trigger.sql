@@ -9,6 +9,10 @@
 -- IS [NOT] DISTINCT FROM (which finds "=" on the search_path) is not used.
 -- Most calls are the only one in their transaction, and PL/pgSQL prepares each expression
 -- anew in every transaction, so the body keeps to few and small expressions.
+-- SET enable_seqscan = off: the key probes (live row, tombstone) are planned once per
+-- session and kept; planned while the table is nearly empty, they would scan it on every
+-- later INSERT of that session (a bulk load in one transaction grew quadratic). Saving and
+-- restoring this plain setting costs little, unlike search_path.
 --
 -- Parameters:
 --   ${function}            this function, schema-qualified
