@@ -10,7 +10,8 @@ final class PostgresErrors {
     }
 
     /** The line with the server's detail appended, when it sent one. */
-    static String withDetail(SQLException e, String line) {
+    static String withDetail(SQLException e, String message) {
+        String line = message.startsWith("ERROR: ") ? message.substring("ERROR: ".length()) : message;
         SQLException cause = e instanceof java.sql.BatchUpdateException && e.getNextException() != null
                 ? e.getNextException() : e;
         ServerErrorMessage server = cause instanceof PSQLException p ? p.getServerErrorMessage() : null;
