@@ -63,26 +63,42 @@ public final class ConflictStore {
         return dsl.fetchExists(table, s("table_key").eq(tableName).and(s("status").eq(Conflict.OPEN)));
     }
 
-    /** Of the given keys (JSON form) of a table, those with an open conflict here, with that conflict. */
+    /**
+     * Of the given keys (JSON form) of a table, those with an open conflict here that holds the
+     * key's changes back, with that conflict ({@code rejected} records hold nothing).
+     */
     public Map<String, Conflict> openFor(String tableName, Collection<String> keyJsons) {
+        return openAmong(tableName, keyJsons, s("kind").ne(Conflict.REJECTED));
+    }
+
+    /** Of the given keys, those whose change from {@code from} {@code refusedBy} refused and that are still open. */
+    public Map<String, Conflict> openRejectedFor(String tableName, String refusedBy, String from,
+                                                 Collection<String> keyJsons) {
+        return openAmong(tableName, keyJsons, rejected(refusedBy, from));
+    }
+
+    private Map<String, Conflict> openAmong(String tableName, Collection<String> keyJsons, Condition kind) {
         Map<String, Conflict> open = new HashMap<>();
         if (keyJsons.isEmpty()) {
             return open;
         }
         Set<String> wanted = new HashSet<>(keyJsons);
-        dsl.selectFrom(table).where(s("table_key").eq(tableName)).and(s("status").eq(Conflict.OPEN))
+        dsl.selectFrom(table).where(s("table_key").eq(tableName)).and(s("status").eq(Conflict.OPEN)).and(kind)
                 .and(s("key_hash").in(wanted.stream().map(ConflictStore::keyHash).toList()))
                 .fetch(this::toConflict).stream().filter(c -> wanted.contains(c.keyJson()))
                 .forEach(c -> open.put(c.keyJson(), c));
         return open;
     }
 
+    private Condition rejected(String refusedBy, String from) {
+        return s("kind").eq(Conflict.REJECTED).and(s("refused_by").eq(refusedBy))
+                .and(s("site_a").eq(from).or(s("site_b").eq(from)));
+    }
+
     /** The open {@code rejected} records of a table: changes from {@code from} that {@code refusedBy} refused, oldest first. */
     public List<Conflict> openRejected(String tableName, String refusedBy, String from) {
         return dsl.selectFrom(table).where(s("table_key").eq(tableName)).and(s("status").eq(Conflict.OPEN))
-                .and(s("kind").eq(Conflict.REJECTED)).and(s("refused_by").eq(refusedBy))
-                .and(s("site_a").eq(from).or(s("site_b").eq(from)))
-                .orderBy(t("detected_at"), s("conflict_id")).fetch(this::toConflict);
+                .and(rejected(refusedBy, from)).orderBy(t("detected_at"), s("conflict_id")).fetch(this::toConflict);
     }
 
     /** Brings an open rejected record up to date: both copies and why the change is still refused. */

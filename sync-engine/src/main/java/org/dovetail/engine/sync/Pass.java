@@ -286,23 +286,13 @@ final class Pass {
 
     /** Open conflicts that hold their keys' changes back (a refused change holds nothing: it is tried again). */
     private Map<String, Conflict> held(ConflictStore store, List<RowKey> keys) {
-        if (!targetHasOpen) {
-            return Map.of();
-        }
-        Map<String, Conflict> held = new HashMap<>(store.openFor(run.pair.name(), jsons(keys)));
-        held.values().removeIf(Conflict::rejected);
-        return held;
+        return targetHasOpen ? store.openFor(run.pair.name(), jsons(keys)) : Map.of();
     }
 
     /** The open records of the keys' changes from the source refused here before, by key. */
     private Map<String, Conflict> refusedRecords(ConflictStore store, List<RowKey> keys) {
-        Map<String, Conflict> out = new HashMap<>();
-        if (targetHasOpen) {
-            java.util.Set<String> wanted = new java.util.HashSet<>(jsons(keys));
-            store.openRejected(run.pair.name(), target.name(), source.name()).stream()
-                    .filter(c -> wanted.contains(c.keyJson())).forEach(c -> out.put(c.keyJson(), c));
-        }
-        return out;
+        return targetHasOpen ? store.openRejectedFor(run.pair.name(), target.name(), source.name(), jsons(keys))
+                : Map.of();
     }
 
     private static List<String> jsons(List<RowKey> keys) {
@@ -372,20 +362,10 @@ final class Pass {
 
     /** The source's current state of the keys (rows and tombstones), unlocked. */
     private List<RowState> sourceStates(List<RowKey> keys) throws SQLException {
-        Map<RowKey, RowState> states = new java.util.LinkedHashMap<>();
-        for (boolean tombs : new boolean[] {true, false}) {
-            try (PreparedStatement ps = source.write.prepareStatement(sourceTable.current(keys.size(), tombs, false))) {
-                sourceTable.bindKeys(ps, keys, source.write);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        RowState state = sourceTable.read(rs, false, tombs);
-                        states.put(state.key(run.pair.keyCount()), state);
-                    }
-                }
-            }
-        }
+        List<RowState> states = new ArrayList<>(
+                readStates(source.write, sourceTable, keys, false, false, new java.util.HashSet<>()).values());
         source.write.commit();
-        return new ArrayList<>(states.values());
+        return states;
     }
 
     private boolean isEmpty() throws SQLException {
@@ -427,18 +407,28 @@ final class Pass {
      * only key and bookkeeping, unlocked (enough to write one-sided changes with guards).
      */
     private Map<RowKey, RowState> states(List<RowKey> keys, boolean brief, boolean lock) throws SQLException {
-        Map<RowKey, RowState> current = new HashMap<>();
         staleTombs.clear();
+        return readStates(target.write, targetTable, keys, brief, lock, staleTombs);
+    }
+
+    /**
+     * A site's state of the keys: the live row, else the tombstone. A key that has both (see
+     * {@link #clearStaleTombstones}) is its live row, and goes into {@code stale}.
+     */
+    private Map<RowKey, RowState> readStates(java.sql.Connection c, SideTable table, List<RowKey> keys,
+                                             boolean brief, boolean lock, java.util.Set<RowKey> stale)
+            throws SQLException {
+        Map<RowKey, RowState> current = new HashMap<>();
         for (boolean tombs : new boolean[] {false, true}) {
-            String sql = brief ? targetTable.brief(keys.size(), tombs) : targetTable.current(keys.size(), tombs, lock);
-            try (PreparedStatement ps = target.write.prepareStatement(sql)) {
-                targetTable.bindKeys(ps, keys, target.write);
+            String sql = brief ? table.brief(keys.size(), tombs) : table.current(keys.size(), tombs, lock);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                table.bindKeys(ps, keys, c);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        RowState state = brief ? targetTable.read(rs, true, true) : targetTable.read(rs, false, tombs);
+                        RowState state = brief ? table.read(rs, true, true) : table.read(rs, false, tombs);
                         RowKey key = state.key(run.pair.keyCount());
                         if (tombs && current.containsKey(key)) {
-                            staleTombs.add(key);
+                            stale.add(key);
                         } else {
                             current.put(key, state);
                         }

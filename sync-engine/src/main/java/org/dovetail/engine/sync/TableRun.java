@@ -182,15 +182,15 @@ final class TableRun {
         RowState rowA = srcFirst ? source : there;
         RowState rowB = srcFirst ? there : source;
         String detail = "table " + pair.name() + " key " + key.text() + ": " + reason;
-        Conflict conflict = existing != null
-                ? new Conflict(existing.id(), existing.table(), existing.keyJson(), existing.kind(), existing.siteA(),
-                        existing.siteB(), json(rowA), json(rowB), null, Conflict.OPEN, existing.policy(),
-                        existing.detectedAt(), existing.runId(), null, null, null, dst.name(), detail)
-                : new Conflict(conflictId(srcFirst ? src.name() : dst.name(), srcFirst ? dst.name() : src.name(),
-                        key, rowA, rowB, Conflict.REJECTED), pair.name(), key.json(), Conflict.REJECTED,
-                        srcFirst ? src.name() : dst.name(), srcFirst ? dst.name() : src.name(), json(rowA),
-                        json(rowB), null, Conflict.OPEN, policy.toString(), OffsetDateTime.now(), runId, null, null,
-                        null, dst.name(), detail);
+        String siteA = srcFirst ? src.name() : dst.name();
+        String siteB = srcFirst ? dst.name() : src.name();
+        // the key's open record, if any, is brought up to date: its id, time and run stay
+        Conflict conflict = new Conflict(existing != null ? existing.id()
+                : conflictId(siteA, siteB, key, rowA, rowB, Conflict.REJECTED), pair.name(), key.json(),
+                Conflict.REJECTED, siteA, siteB, json(rowA), json(rowB), null, Conflict.OPEN,
+                existing != null ? existing.policy() : policy.toString(),
+                existing != null ? existing.detectedAt() : OffsetDateTime.now(),
+                existing != null ? existing.runId() : runId, null, null, null, dst.name(), detail);
         if (!dryRun) {
             ConflictStore sourceStore = new ConflictStore(src.write, src.dialect);
             if (existing != null) {
