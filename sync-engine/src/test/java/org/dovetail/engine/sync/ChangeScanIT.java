@@ -8,7 +8,7 @@ import java.sql.Statement;
 import java.util.Map;
 import org.dovetail.core.capture.Watermark;
 import org.dovetail.core.config.ConfigLoader;
-import org.dovetail.core.dialect.PostgresDialect;
+import org.dovetail.core.dialect.postgres.PostgresDialect;
 import org.dovetail.core.site.Dsl;
 import org.dovetail.core.table.Catalog;
 import org.dovetail.core.table.TableName;

@@ -1,4 +1,9 @@
-package org.dovetail.core.dialect;
+package org.dovetail.core.dialect.postgres;
+
+import org.dovetail.core.dialect.Dialect;
+import org.dovetail.core.dialect.Sequences;
+import org.dovetail.core.dialect.BulkCopy;
+import org.dovetail.core.dialect.IndexBuild;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,6 @@
-package org.dovetail.core.dialect;
+package org.dovetail.core.dialect.postgres;
+
+import org.dovetail.core.dialect.BulkCopy;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,7 @@
-package org.dovetail.core.dialect;
+package org.dovetail.core.dialect.h2;
+
+import org.dovetail.core.dialect.Dialect;
+import org.dovetail.core.dialect.Sequences;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
