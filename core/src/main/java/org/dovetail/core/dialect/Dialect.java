@@ -36,6 +36,33 @@ public interface Dialect {
         return fold("dovetail");
     }
 
+    /**
+     * A metadata table by its lower-case name ({@code site}, {@code conflict}, ...): in
+     * {@link #metaSchema()} unless the database has no schema of its own to give Dovetail
+     * (SQLite: {@code main.dovetail_site}).
+     */
+    default org.jooq.Name metaTable(String lowerName) {
+        return org.jooq.impl.DSL.name(metaSchema(), fold(lowerName));
+    }
+
+    /** The statements uninstall runs last: the metadata schema goes, with everything in it. */
+    default List<String> dropMetadataSql() {
+        return List.of("DROP SCHEMA IF EXISTS \"" + metaSchema().replace("\"", "\"\"") + "\" CASCADE");
+    }
+
+    /** The schema of a table whose JDBC metadata reports the given one (SQLite's driver reports none). */
+    default String schemaOf(String reportedSchema) {
+        return reportedSchema;
+    }
+
+    /**
+     * The column as Dovetail must see it, from what JDBC metadata reports; the same column unless
+     * the driver describes its types loosely (SQLite: the declared type decides).
+     */
+    default Column column(Column reported) {
+        return reported;
+    }
+
     /** Flyway location of the metadata migrations for this database. */
     String migrationLocation();
 
@@ -66,6 +93,14 @@ public interface Dialect {
      * The metadata schema already exists when they run.
      */
     List<String> installSql(TableShape table, String siteName);
+
+    /**
+     * {@link #installSql(TableShape, String)} for the table as it is now at the connection's
+     * database: where the database has no conditional DDL for columns (SQLite), only what is missing.
+     */
+    default List<String> installSql(Connection connection, TableShape table, String siteName) throws SQLException {
+        return installSql(table, siteName);
+    }
 
     /**
      * Indexes on the table that install builds after its backfill, each without blocking the
@@ -112,6 +147,11 @@ public interface Dialect {
 
     /** The statements that remove everything {@link #installSql} added, leaving the table as before. */
     List<String> uninstallSql(TableShape table);
+
+    /** {@link #uninstallSql(TableShape)} for the table as it is now at the connection's database. */
+    default List<String> uninstallSql(Connection connection, TableShape table) throws SQLException {
+        return uninstallSql(table);
+    }
 
     /** Statements run after a table's backfill (statistics), outside any transaction. */
     default List<String> afterBackfillSql(TableShape table) {

@@ -4,10 +4,11 @@ import java.util.List;
 import org.dovetail.core.DovetailException;
 import org.dovetail.core.dialect.h2.H2Dialect;
 import org.dovetail.core.dialect.postgres.PostgresDialect;
+import org.dovetail.core.dialect.sqlite.SqliteDialect;
 
 /** Chooses the dialect for a JDBC URL. */
 public final class Dialects {
-    private static final List<Dialect> ALL = List.of(new PostgresDialect(), new H2Dialect());
+    private static final List<Dialect> ALL = List.of(new PostgresDialect(), new H2Dialect(), new SqliteDialect());
 
     private Dialects() {
     }
@@ -15,6 +16,6 @@ public final class Dialects {
     public static Dialect forUrl(String jdbcUrl) {
         return ALL.stream().filter(d -> d.accepts(jdbcUrl)).findFirst()
                 .orElseThrow(() -> DovetailException.usage("unsupported database URL '" + jdbcUrl
-                        + "' (supported: jdbc:postgresql:, jdbc:h2:)"));
+                        + "' (supported: jdbc:postgresql:, jdbc:h2:, jdbc:sqlite:)"));
     }
 }

@@ -34,10 +34,20 @@ public final class Values {
             case DATE -> rs.getObject(index, LocalDate.class);
             case TIME -> rs.getObject(index, LocalTime.class);
             case TIMESTAMP -> rs.getObject(index, LocalDateTime.class);
-            case TIMESTAMPTZ -> rs.getObject(index, OffsetDateTime.class);
+            case TIMESTAMPTZ -> offsetDateTime(rs, index);
             case UUID -> uuid(rs.getObject(index));
         };
         return rs.wasNull() ? null : value;
+    }
+
+    /** A driver that cannot convert (SQLite's, whose timestamps are ISO-8601 text) gives the text to parse. */
+    private static OffsetDateTime offsetDateTime(ResultSet rs, int index) throws SQLException {
+        try {
+            return rs.getObject(index, OffsetDateTime.class);
+        } catch (java.sql.SQLFeatureNotSupportedException e) {
+            String text = rs.getString(index);
+            return text == null ? null : OffsetDateTime.parse(text);
+        }
     }
 
     private static java.util.UUID uuid(Object raw) {

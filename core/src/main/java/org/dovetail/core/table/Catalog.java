@@ -25,7 +25,7 @@ public final class Catalog {
 
     /** The catalog's table for a configured name, with user columns only; empty when there is none. */
     public Optional<TableShape> find(TableName table) throws SQLException {
-        String schema = table.schema() == null ? connection.getSchema()
+        String schema = table.schema() == null ? dialect.schemaOf(connection.getSchema())
                 : table.schemaQuoted() ? table.schema() : dialect.fold(table.schema());
         String name = table.nameQuoted() ? table.name() : dialect.fold(table.name());
         if (!exists(schema, name)) {
@@ -39,7 +39,7 @@ public final class Catalog {
         DatabaseMetaData meta = connection.getMetaData();
         try (ResultSet rs = meta.getTables(null, escape(meta, schema), escape(meta, name), null)) {
             while (rs.next()) {
-                if (rs.getString("TABLE_SCHEM").equals(schema) && rs.getString("TABLE_NAME").equals(name)) {
+                if (schema.equals(dialect.schemaOf(rs.getString("TABLE_SCHEM"))) && rs.getString("TABLE_NAME").equals(name)) {
                     return true;
                 }
             }
@@ -57,17 +57,17 @@ public final class Catalog {
         try (ResultSet rs = meta.getColumns(null, escape(meta, schema), escape(meta, name), "%")) {
             TreeMap<Integer, Column> byPosition = new TreeMap<>();
             while (rs.next()) {
-                if (!rs.getString("TABLE_SCHEM").equals(schema) || !rs.getString("TABLE_NAME").equals(name)) {
+                if (!schema.equals(dialect.schemaOf(rs.getString("TABLE_SCHEM"))) || !rs.getString("TABLE_NAME").equals(name)) {
                     continue;
                 }
                 String column = rs.getString("COLUMN_NAME");
                 if (!includeBookkeeping && dialect.bookkeeping().all().contains(column)) {
                     continue;
                 }
-                byPosition.put(rs.getInt("ORDINAL_POSITION"), new Column(column, rs.getInt("DATA_TYPE"),
+                byPosition.put(rs.getInt("ORDINAL_POSITION"), dialect.column(new Column(column, rs.getInt("DATA_TYPE"),
                         rs.getString("TYPE_NAME"), rs.getInt("COLUMN_SIZE"), rs.getInt("DECIMAL_DIGITS"),
                         rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls,
-                        "YES".equals(rs.getString("IS_GENERATEDCOLUMN"))));
+                        "YES".equals(rs.getString("IS_GENERATEDCOLUMN")))));
             }
             columns.addAll(byPosition.values());
         }
@@ -85,7 +85,7 @@ public final class Catalog {
         java.util.Set<String> out = new java.util.LinkedHashSet<>();
         try (ResultSet rs = connection.getMetaData().getImportedKeys(null, table.schema(), table.name())) {
             while (rs.next()) {
-                out.add(rs.getString("PKTABLE_SCHEM") + "." + rs.getString("PKTABLE_NAME"));
+                out.add(dialect.schemaOf(rs.getString("PKTABLE_SCHEM")) + "." + rs.getString("PKTABLE_NAME"));
             }
         }
         return out;

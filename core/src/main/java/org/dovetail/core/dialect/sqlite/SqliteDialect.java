@@ -1,0 +1,208 @@
+package org.dovetail.core.dialect.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.dovetail.core.capture.ChangeCapture;
+import org.dovetail.core.capture.PairLock;
+import org.dovetail.core.dialect.Dialect;
+import org.dovetail.core.dialect.Sequences;
+import org.dovetail.core.site.SqlErrors;
+import org.dovetail.core.table.Column;
+import org.dovetail.core.table.TableShape;
+import org.jooq.Name;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/**
+ * SQLite 3 files ({@code jdbc:sqlite:PATH}): SQL triggers, a change counter row, applying mode
+ * as a row only the sync's own write transaction holds, a file lock per pair, metadata as
+ * {@code dovetail_} tables in the same file (docs/bookkeeping.md, "SQLite").
+ */
+public final class SqliteDialect implements Dialect {
+    /** SQLite's one schema per file: the application's tables and Dovetail's metadata are in it. */
+    static final String MAIN = "main";
+    /** Dovetail's metadata tables are {@code main.dovetail_<name>}. */
+    static final String META_PREFIX = "dovetail_";
+    static final String TOMB_PREFIX = "dv_tomb_";
+    /** How long a write waits for another connection's write transaction (SQLite's busy timeout). */
+    static final int BUSY_TIMEOUT_MS = 30_000;
+    /** SQLite result codes: SQLITE_BUSY, SQLITE_TOOBIG, SQLITE_CONSTRAINT, SQLITE_MISMATCH. */
+    private static final int BUSY = 5;
+    private static final int TOOBIG = 18;
+    private static final int CONSTRAINT = 19;
+    private static final int MISMATCH = 20;
+
+    private static final ChangeCapture CAPTURE = new SqliteChangeCapture();
+    private static final Sequences SEQUENCES = new SqliteSequences();
+
+    @Override
+    public String name() {
+        return "sqlite";
+    }
+
+    @Override
+    public SQLDialect jooqDialect() {
+        return SQLDialect.SQLITE;
+    }
+
+    @Override
+    public boolean accepts(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:sqlite:");
+    }
+
+    /** SQLite keeps names as they were created (and matches them without regard to ASCII case). */
+    @Override
+    public String fold(String unquotedIdentifier) {
+        return unquotedIdentifier;
+    }
+
+    @Override
+    public String metaSchema() {
+        return MAIN;
+    }
+
+    @Override
+    public Name metaTable(String lowerName) {
+        return DSL.name(MAIN, META_PREFIX + lowerName);
+    }
+
+    /** The tables the metadata migrations create (and Flyway's history), dropped by uninstall. */
+    @Override
+    public List<String> dropMetadataSql() {
+        return List.of("DROP TABLE IF EXISTS " + quote(META_PREFIX + "site"),
+                "DROP TABLE IF EXISTS " + quote(META_PREFIX + "replicated_table"),
+                "DROP TABLE IF EXISTS " + quote(META_PREFIX + "peer_mark"),
+                "DROP TABLE IF EXISTS " + quote(META_PREFIX + "sent_mark"),
+                "DROP TABLE IF EXISTS " + quote(META_PREFIX + "sync_run"),
+                "DROP TABLE IF EXISTS " + quote(META_PREFIX + "conflict"),
+                "DROP TABLE IF EXISTS " + quote(META_PREFIX + "install_column"),
+                "DROP TABLE IF EXISTS " + quote(META_PREFIX + "change_seq"),
+                "DROP TABLE IF EXISTS " + quote(META_PREFIX + "applying"),
+                "DROP TABLE IF EXISTS " + quote("dv_schema_history"));
+    }
+
+    /** sqlite-jdbc reports no schema: everything is in main. */
+    @Override
+    public String schemaOf(String reportedSchema) {
+        return reportedSchema == null || reportedSchema.isEmpty() ? MAIN : reportedSchema;
+    }
+
+    @Override
+    public Column column(Column reported) {
+        return SqliteTypes.described(reported);
+    }
+
+    @Override
+    public String migrationLocation() {
+        return "classpath:org/dovetail/migration/sqlite";
+    }
+
+    @Override
+    public Optional<String> unsupportedReason(Column column) {
+        return SqliteTypes.unsupportedReason(column);
+    }
+
+    /** A sync that died in applying mode rolled back with it; clearing is a safety net for anything else. */
+    @Override
+    public List<String> installSiteSql() {
+        return List.of("DELETE FROM " + quote(META_PREFIX + "applying"));
+    }
+
+    @Override
+    public List<String> installSql(TableShape table, String siteName) {
+        return SqliteScripts.install(table);
+    }
+
+    /** SQLite has no ADD COLUMN IF NOT EXISTS: the columns the table has are left out. */
+    @Override
+    public List<String> installSql(Connection connection, TableShape table, String siteName) throws SQLException {
+        return SqliteScripts.install(connection, table);
+    }
+
+    @Override
+    public List<String> uninstallSql(TableShape table) {
+        return SqliteScripts.uninstall(table);
+    }
+
+    @Override
+    public List<String> uninstallSql(Connection connection, TableShape table) throws SQLException {
+        return SqliteScripts.uninstall(connection, table);
+    }
+
+    @Override
+    public String newOriginExpression() {
+        return SqliteScripts.NEW_ORIGIN;
+    }
+
+    /**
+     * A row in {@code dovetail_applying}, written in the connection's transaction (which takes
+     * SQLite's write lock, so no other connection writes, or sees the row, until it ends) and
+     * deleted again before the sync commits; a crash rolls it back with the rest.
+     */
+    @Override
+    public void setApplying(Connection connection, boolean on) throws SQLException {
+        String sql = on ? "INSERT OR REPLACE INTO " + quote(META_PREFIX + "applying") + " (id, holder) VALUES (1, ?)"
+                : "DELETE FROM " + quote(META_PREFIX + "applying");
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            if (on) {
+                ps.setString(1, java.lang.management.ManagementFactory.getRuntimeMXBean().getName());
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Only an existing file is opened (never a new empty one for a mistyped path); WAL, so that
+     * readers and one writer do not block each other; a busy timeout, so that a write waits for
+     * another connection's write transaction instead of failing; foreign keys enforced as the
+     * application declared them.
+     */
+    @Override
+    public Map<String, String> connectionProperties() {
+        return Map.of("open_mode", Integer.toString(org.sqlite.SQLiteOpenMode.READWRITE.flag),
+                "journal_mode", "WAL",
+                "busy_timeout", Integer.toString(BUSY_TIMEOUT_MS),
+                "foreign_keys", "true");
+    }
+
+    @Override
+    public ChangeCapture changeCapture() {
+        return CAPTURE;
+    }
+
+    @Override
+    public Sequences sequences() {
+        return SEQUENCES;
+    }
+
+    @Override
+    public Optional<PairLock> tryLockPair(Connection connection, String pairKey) throws SQLException {
+        return SqlitePairLock.tryTake(connection, pairKey);
+    }
+
+    /** A constraint that failed, a value too big or of the wrong type for a STRICT table. */
+    @Override
+    public Optional<String> refusal(SQLException e) {
+        int code = e.getErrorCode() & 0xff;
+        return code == CONSTRAINT || code == MISMATCH || code == TOOBIG ? Optional.of(SqlErrors.describe(e))
+                : Optional.empty();
+    }
+
+    /** SQLITE_BUSY: another connection held the write lock for longer than the busy timeout. */
+    @Override
+    public boolean isLockTimeout(SQLException e) {
+        return (e.getErrorCode() & 0xff) == BUSY;
+    }
+
+    static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+}

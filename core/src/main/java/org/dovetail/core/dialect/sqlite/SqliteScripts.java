@@ -1,0 +1,145 @@
+package org.dovetail.core.dialect.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.dovetail.core.table.Column;
+import org.dovetail.core.table.TableShape;
+
+/** Renders the SQLite templates of the {@code sql} module for one table. */
+final class SqliteScripts {
+    private static final SqliteTemplate ADD_COLUMNS = SqliteTemplate.load("add-columns.sql");
+    private static final SqliteTemplate TABLE = SqliteTemplate.load("install-table.sql");
+    private static final SqliteTemplate TRIGGERS = SqliteTemplate.load("install-triggers.sql");
+    private static final SqliteTemplate UNINSTALL = SqliteTemplate.load("uninstall.sql");
+    private static final SqliteTemplate DROP_COLUMNS = SqliteTemplate.load("drop-columns.sql");
+    /** The column an add-columns.sql or drop-columns.sql statement is about. */
+    private static final Pattern COLUMN_STATEMENT = Pattern.compile("(?:ADD|DROP) COLUMN (dv_[a-z_]+)");
+    /** The bookkeeping columns of a SQLite table (no dv_txid: see SqliteChangeCapture). */
+    static final List<String> BOOKKEEPING = List.of("dv_version", "dv_origin", "dv_site", "dv_changed_at", "dv_seq",
+            "dv_from");
+    /** A random (version 4) UUID as text, made of SQLite's randomblob. */
+    static final String NEW_ORIGIN = "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4'"
+            + " || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1)"
+            + " || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))";
+    /** Now, as ISO-8601 text in UTC with milliseconds ({@code 2026-12-02T08:30:00.123Z}). */
+    static final String NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+    private SqliteScripts() {
+    }
+
+    /** Every statement of an install, as if the table had none of the bookkeeping columns yet. */
+    static List<String> install(TableShape table) {
+        return install(table, Set.of());
+    }
+
+    /** The install statements, leaving out the bookkeeping columns the table already has. */
+    static List<String> install(Connection connection, TableShape table) throws SQLException {
+        return install(table, columnsOf(connection, table));
+    }
+
+    private static List<String> install(TableShape table, Set<String> existing) {
+        Map<String, String> p = parameters(table);
+        List<String> sql = new ArrayList<>(onlyColumns(ADD_COLUMNS.render(p), c -> !existing.contains(c)));
+        sql.addAll(TABLE.render(p));
+        sql.addAll(TRIGGERS.render(p));
+        return sql;
+    }
+
+    static List<String> uninstall(TableShape table) {
+        Map<String, String> p = parameters(table);
+        List<String> sql = new ArrayList<>(UNINSTALL.render(p));
+        sql.addAll(DROP_COLUMNS.render(p));
+        return sql;
+    }
+
+    /** The uninstall statements, dropping only the bookkeeping columns the table still has. */
+    static List<String> uninstall(Connection connection, TableShape table) throws SQLException {
+        Set<String> existing = columnsOf(connection, table);
+        Map<String, String> p = parameters(table);
+        List<String> sql = new ArrayList<>(UNINSTALL.render(p));
+        sql.addAll(onlyColumns(DROP_COLUMNS.render(p), existing::contains));
+        return sql;
+    }
+
+    private static List<String> onlyColumns(List<String> statements, java.util.function.Predicate<String> keep) {
+        return statements.stream().filter(s -> {
+            Matcher m = COLUMN_STATEMENT.matcher(s);
+            return !m.find() || keep.test(m.group(1));
+        }).toList();
+    }
+
+    private static Set<String> columnsOf(Connection connection, TableShape table) throws SQLException {
+        Set<String> names = new HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT name FROM pragma_table_info(?)")) {
+            ps.setString(1, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
+    }
+
+    private static Map<String, String> parameters(TableShape table) {
+        String name = table.name();
+        Map<String, String> p = new HashMap<>();
+        p.put("table", SqliteDialect.quote(name));
+        p.put("tomb", SqliteDialect.quote(SqliteDialect.TOMB_PREFIX + name));
+        p.put("seq_index", SqliteDialect.quote(name + "_dv_seq_idx"));
+        p.put("tomb_seq_index", SqliteDialect.quote(SqliteDialect.TOMB_PREFIX + name + "_dv_seq_idx"));
+        for (String trigger : List.of("insert", "update", "delete", "apply_insert", "apply_update", "tomb_insert",
+                "tomb_update")) {
+            p.put(trigger + "_trigger", SqliteDialect.quote("dv_trg_" + name + "_" + trigger));
+        }
+        List<Column> keys = table.keyColumns();
+        p.put("key_definitions", join(keys, c -> SqliteDialect.quote(c.name()) + " " + SqliteTypes.declaration(c), ", "));
+        p.put("key_columns", join(keys, c -> SqliteDialect.quote(c.name()), ", "));
+        p.put("old_keys", join(keys, c -> "OLD." + SqliteDialect.quote(c.name()), ", "));
+        p.put("new_key_match", join(keys, c -> SqliteDialect.quote(c.name()) + " = NEW." + SqliteDialect.quote(c.name()),
+                " AND "));
+        p.put("tomb_new_key_match", join(keys, c -> "t." + SqliteDialect.quote(c.name()) + " = NEW."
+                + SqliteDialect.quote(c.name()), " AND "));
+        p.put("key_changed", "(" + join(keys, c -> "NEW." + SqliteDialect.quote(c.name()) + " IS NOT OLD."
+                + SqliteDialect.quote(c.name()), " OR ") + ")");
+        p.put("user_changed", userChanged(table));
+        p.put("bookkeeping_changed", "(" + BOOKKEEPING.stream().map(c -> "NEW." + c + " IS NOT OLD." + c)
+                .collect(Collectors.joining(" OR ")) + ")");
+        p.put("new_origin", NEW_ORIGIN);
+        p.put("now", NOW);
+        return p;
+    }
+
+    /**
+     * True when a user column's stored value changed, its type or its bytes (so 'a' to 'A' under
+     * NOCASE, and 1 to 1.0, are changes), or the table no longer has the columns install saw (a
+     * column added later: every UPDATE then counts until install runs again, none goes unseen).
+     */
+    private static String userChanged(TableShape table) {
+        List<String> tests = new ArrayList<>();
+        for (Column c : table.columns()) {
+            String n = SqliteDialect.quote(c.name());
+            tests.add("typeof(NEW." + n + ") IS NOT typeof(OLD." + n + ") OR NEW." + n + " IS NOT OLD." + n
+                    + " COLLATE BINARY");
+        }
+        tests.add("(SELECT count(*) FROM pragma_table_info(" + SqliteDialect.literal(table.name()) + ")) IS NOT "
+                + (table.columns().size() + BOOKKEEPING.size()));
+        return "(" + String.join("\n            OR ", tests) + ")";
+    }
+
+    private static String join(List<Column> columns, Function<Column, String> each, String separator) {
+        return columns.stream().map(each).collect(Collectors.joining(separator));
+    }
+}
