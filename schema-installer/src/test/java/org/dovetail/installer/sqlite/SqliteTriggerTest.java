@@ -1,0 +1,285 @@
+package org.dovetail.installer.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.dovetail.core.config.PasswordSource;
+import org.dovetail.core.config.SiteConfig;
+import org.dovetail.core.dialect.Dialect;
+import org.dovetail.core.site.Site;
+import org.dovetail.core.table.Catalog;
+import org.dovetail.core.table.TableName;
+import org.dovetail.core.table.TableShape;
+import org.dovetail.installer.MetadataSchema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The SQLite triggers keep bookkeeping and tombstones as docs/bookkeeping.md says, for plain
+ * JDBC writes of an application (a connection opened as applications open one: no Dovetail
+ * settings), and keep what the sync writes in applying mode.
+ */
+class SqliteTriggerTest {
+    static final String SITE = "laptop";
+    static final String BOOKKEEPING = "dv_version, dv_origin, dv_site, dv_changed_at, dv_seq, dv_from";
+
+    @TempDir
+    Path dir;
+    Site site;
+    Dialect dialect;
+    Connection app;
+
+    @BeforeEach
+    void install() throws Exception {
+        Path file = dir.resolve("laptop.db");
+        String url = "jdbc:sqlite:" + file;
+        app = DriverManager.getConnection(url); // creates the file, as the application did
+        site = Site.of(new SiteConfig(SITE, url, null, new PasswordSource.None()), Map.of());
+        dialect = site.dialect();
+        MetadataSchema.migrate(site);
+        exec("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT COLLATE NOCASE, price REAL)");
+        try (Connection c = site.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO dovetail_site (site_id, site_name) VALUES ('" + UUID.randomUUID() + "', '" + SITE + "')");
+            TableShape items = new Catalog(c, dialect).find(TableName.parse("items")).orElseThrow();
+            for (String sql : dialect.installSql(c, items, SITE)) {
+                s.execute(sql);
+            }
+            c.commit();
+        }
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        app.close();
+    }
+
+    @Test
+    void catalogSeesTheTableInMainWithItsDeclaredTypes() throws SQLException {
+        try (Connection c = site.connect()) {
+            TableShape items = new Catalog(c, dialect).find(TableName.parse("items")).orElseThrow();
+            assertThat(items.key()).isEqualTo("main.items");
+            assertThat(items.primaryKey()).containsExactly("id");
+            assertThat(items.columns()).extracting(col -> col.name()).containsExactly("id", "name", "price");
+        }
+    }
+
+    @Test
+    void insertStartsTheRowsHistory() throws SQLException {
+        exec("INSERT INTO items (id, name, price) VALUES (1, 'pen', 1.5)");
+
+        Map<String, Object> row = item(1);
+        assertThat(row.get("dv_version")).isEqualTo(1);
+        assertThat(UUID.fromString((String) row.get("dv_origin")).toString()).isEqualTo(row.get("dv_origin"));
+        assertThat(row.get("dv_site")).isEqualTo(SITE);
+        assertThat(OffsetDateTime.parse((String) row.get("dv_changed_at"))).isAfter(OffsetDateTime.now().minusMinutes(1));
+        assertThat(seq(row)).isPositive();
+        assertThat(row.get("dv_from")).isNull();
+    }
+
+    @Test
+    void everyChangeGetsTheNextSeqInOrder() throws SQLException {
+        exec("INSERT INTO items (id, name) VALUES (1, 'pen'), (2, 'ink')");
+        exec("UPDATE items SET name = 'pad' WHERE id = 1");
+        exec("DELETE FROM items WHERE id = 2");
+
+        long pen = seq(item(1));
+        long ink = seq(tomb(2));
+        assertThat(ink).isGreaterThan(pen);
+        assertThat(rows("SELECT dv_origin FROM items UNION ALL SELECT dv_origin FROM dv_tomb_items"))
+                .extracting(r -> r.get("dv_origin")).doesNotHaveDuplicates().hasSize(2);
+        assertThat(rows("SELECT value FROM dovetail_change_seq")).containsExactly(Map.of("value", (int) ink));
+    }
+
+    @Test
+    void updateThatChangesAColumnCountsAsAChange() throws SQLException {
+        exec("INSERT INTO items (id, name, price) VALUES (1, 'pen', 1.5)");
+        Map<String, Object> before = item(1);
+        exec("UPDATE items SET price = 2.5 WHERE id = 1");
+
+        Map<String, Object> after = item(1);
+        assertThat(after.get("dv_version")).isEqualTo(2);
+        assertThat(after.get("dv_origin")).isEqualTo(before.get("dv_origin"));
+        assertThat(seq(after)).isGreaterThan(seq(before));
+    }
+
+    @Test
+    void sameValueUpdateIsNoChangeAndKeepsTheBookkeeping() throws SQLException {
+        exec("INSERT INTO items (id, name, price) VALUES (1, 'pen', 1.5)");
+        Map<String, Object> before = item(1);
+        exec("UPDATE items SET name = 'pen', price = 1.5 WHERE id = 1");
+        exec("UPDATE items SET dv_version = 99, dv_site = 'forged' WHERE id = 1"); // only bookkeeping: undone
+
+        assertThat(item(1)).isEqualTo(before);
+    }
+
+    @Test
+    void changeInCaseUnderNocaseAndChangeOfTypeAreChanges() throws SQLException {
+        exec("INSERT INTO items (id, name, price) VALUES (1, 'pen', 2)");
+        exec("UPDATE items SET name = 'PEN' WHERE id = 1");
+        assertThat(item(1).get("dv_version")).isEqualTo(2);
+        exec("UPDATE items SET name = NULL WHERE id = 1");
+        assertThat(item(1).get("dv_version")).isEqualTo(3);
+    }
+
+    @Test
+    void deleteLeavesATombstoneAndReinsertContinuesTheHistory() throws SQLException {
+        exec("INSERT INTO items (id, name) VALUES (1, 'pen')");
+        exec("UPDATE items SET name = 'ink' WHERE id = 1");
+        Map<String, Object> live = item(1);
+        exec("DELETE FROM items WHERE id = 1");
+
+        Map<String, Object> tomb = tomb(1);
+        assertThat(tomb.get("dv_version")).isEqualTo(3);
+        assertThat(tomb.get("dv_origin")).isEqualTo(live.get("dv_origin"));
+        assertThat(seq(tomb)).isGreaterThan(seq(live));
+
+        exec("INSERT INTO items (id, name) VALUES (1, 'pad')");
+        Map<String, Object> again = item(1);
+        assertThat(again.get("dv_version")).isEqualTo(4);
+        assertThat(again.get("dv_origin")).isEqualTo(live.get("dv_origin"));
+        assertThat(rows("SELECT id FROM dv_tomb_items")).isEmpty();
+    }
+
+    @Test
+    void deleteWithoutWhereLeavesATombstonePerRow() throws SQLException {
+        exec("INSERT INTO items (id, name) VALUES (1, 'pen'), (2, 'ink'), (3, 'pad')");
+        exec("DELETE FROM items");
+        assertThat(rows("SELECT id FROM dv_tomb_items ORDER BY dv_seq")).hasSize(3);
+    }
+
+    @Test
+    void keyMoveLeavesATombstoneForTheOldKey() throws SQLException {
+        exec("INSERT INTO items (id, name) VALUES (1, 'pen')");
+        Map<String, Object> before = item(1);
+        exec("UPDATE items SET id = 7 WHERE id = 1");
+
+        Map<String, Object> old = tomb(1);
+        assertThat(old.get("dv_version")).isEqualTo(2);
+        assertThat(old.get("dv_origin")).isEqualTo(before.get("dv_origin"));
+        Map<String, Object> moved = item(7);
+        assertThat(moved.get("dv_version")).isEqualTo(1);
+        assertThat(moved.get("dv_origin")).isNotEqualTo(before.get("dv_origin"));
+        assertThat(seq(moved)).isGreaterThan(seq(old));
+    }
+
+    @Test
+    void columnAddedAfterInstallIsNotMissed() throws SQLException {
+        exec("INSERT INTO items (id, name) VALUES (1, 'pen')");
+        exec("ALTER TABLE items ADD COLUMN note TEXT");
+        exec("UPDATE items SET note = 'new' WHERE id = 1");
+        assertThat(item(1).get("dv_version")).isEqualTo(2);
+    }
+
+    @Test
+    void applyingModeKeepsIncomingBookkeepingAndGivesANewSeq() throws SQLException {
+        exec("INSERT INTO items (id, name) VALUES (1, 'pen')");
+        long before = seq(item(1));
+        try (Connection sync = site.connect(); Statement s = sync.createStatement()) {
+            dialect.setApplying(sync, true);
+            s.execute("INSERT INTO items (id, name, dv_version, dv_origin, dv_site, dv_changed_at, dv_from)"
+                    + " VALUES (2, 'ink', 5, 'o-2', 'office', '2026-01-02T03:04:05Z', 'office')");
+            s.execute("UPDATE items SET name = 'nib', dv_version = 9, dv_site = 'office', dv_from = 'office' WHERE id = 1");
+            s.execute("DELETE FROM items WHERE id = 1");
+            dialect.setApplying(sync, false);
+            sync.commit();
+        }
+        Map<String, Object> ink = item(2);
+        assertThat(ink).containsEntry("dv_version", 5).containsEntry("dv_origin", "o-2").containsEntry("dv_site", "office")
+                .containsEntry("dv_changed_at", "2026-01-02T03:04:05Z").containsEntry("dv_from", "office");
+        assertThat(seq(ink)).isGreaterThan(before);
+        assertThat(rows("SELECT id FROM dv_tomb_items")).as("the sync writes tombstones itself").isEmpty();
+        assertThat(rows("SELECT id FROM dovetail_applying")).as("applying mode ends with the transaction").isEmpty();
+
+        exec("UPDATE items SET name = 'pad' WHERE id = 2");
+        assertThat(item(2)).containsEntry("dv_version", 6).containsEntry("dv_site", SITE);
+    }
+
+    @Test
+    void tombstonesAndConflictRecordsTheSyncWritesGetANewSeq() throws SQLException {
+        try (Connection sync = site.connect(); Statement s = sync.createStatement()) {
+            dialect.setApplying(sync, true);
+            s.execute("INSERT INTO dv_tomb_items (id, dv_version, dv_origin, dv_site, dv_seq) VALUES (3, 2, 'o', 'office', NULL)");
+            s.execute("INSERT INTO dovetail_conflict (conflict_id, status, updated_seq) VALUES ('c1', 'open', NULL)");
+            dialect.setApplying(sync, false);
+            sync.commit();
+        }
+        long tomb = seq(tomb(3));
+        assertThat(tomb).isPositive();
+        long conflict = ((Number) rows("SELECT updated_seq FROM dovetail_conflict").get(0).get("updated_seq")).longValue();
+        assertThat(conflict).isGreaterThan(tomb);
+        exec("UPDATE dovetail_conflict SET status = 'resolved'");
+        assertThat(((Number) rows("SELECT updated_seq FROM dovetail_conflict").get(0).get("updated_seq")).longValue())
+                .isGreaterThan(conflict);
+    }
+
+    @Test
+    void installAgainAndUninstallLeaveTheTableAsBefore() throws SQLException {
+        exec("INSERT INTO items (id, name, price) VALUES (1, 'pen', 1.5)");
+        try (Connection c = site.connect(); Statement s = c.createStatement()) {
+            TableShape items = new Catalog(c, dialect).find(TableName.parse("items")).orElseThrow();
+            for (String sql : dialect.installSql(c, items, SITE)) {
+                s.execute(sql);
+            }
+            for (int i = 0; i < 2; i++) {
+                for (String sql : dialect.uninstallSql(c, items)) {
+                    s.execute(sql);
+                }
+            }
+            c.commit();
+        }
+        assertThat(rows("SELECT * FROM items")).containsExactly(Map.of("id", 1, "name", "pen", "price", 1.5));
+        assertThat(rows("SELECT name FROM sqlite_master WHERE name LIKE 'dv%' AND name NOT LIKE 'dv_schema_history%'")).isEmpty();
+    }
+
+    private Map<String, Object> item(int id) throws SQLException {
+        return rows("SELECT " + BOOKKEEPING + " FROM items WHERE id = " + id).get(0);
+    }
+
+    private Map<String, Object> tomb(int id) throws SQLException {
+        return rows("SELECT " + BOOKKEEPING + " FROM dv_tomb_items WHERE id = " + id).get(0);
+    }
+
+    private static long seq(Map<String, Object> row) {
+        return ((Number) row.get("dv_seq")).longValue();
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (Statement s = app.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private List<Map<String, Object>> rows(String sql) throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (Statement s = app.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.put(md.getColumnLabel(i), rs.getObject(i));
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    static boolean exists(Path file) {
+        return Files.exists(file);
+    }
+}
