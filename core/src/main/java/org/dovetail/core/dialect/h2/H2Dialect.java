@@ -110,6 +110,12 @@ public final class H2Dialect implements Dialect {
                 "DROP TABLE IF EXISTS " + qualified(table, tombstoneName(table.name())));
     }
 
+    /** SQL's {@code OVERRIDING SYSTEM VALUE}. */
+    @Override
+    public Optional<String> identityOverride() {
+        return Optional.of("overriding system value");
+    }
+
     @Override
     public String newOriginExpression() {
         return "CAST(RANDOM_UUID() AS VARCHAR)";
