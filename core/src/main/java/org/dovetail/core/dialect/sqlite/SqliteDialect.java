@@ -9,8 +9,8 @@ import java.util.Optional;
 import org.dovetail.core.capture.ChangeCapture;
 import org.dovetail.core.capture.PairLock;
 import org.dovetail.core.dialect.Dialect;
+import org.dovetail.core.dialect.Failures;
 import org.dovetail.core.dialect.Sequences;
-import org.dovetail.core.site.SqlErrors;
 import org.dovetail.core.table.Column;
 import org.dovetail.core.table.TableShape;
 import org.jooq.Name;
@@ -30,11 +30,6 @@ public final class SqliteDialect implements Dialect {
     static final String TOMB_PREFIX = "dv_tomb_";
     /** How long a write waits for another connection's write transaction (SQLite's busy timeout). */
     static final int BUSY_TIMEOUT_MS = 30_000;
-    /** SQLite result codes: SQLITE_BUSY, SQLITE_TOOBIG, SQLITE_CONSTRAINT, SQLITE_MISMATCH. */
-    private static final int BUSY = 5;
-    private static final int TOOBIG = 18;
-    private static final int CONSTRAINT = 19;
-    private static final int MISMATCH = 20;
 
     private static final ChangeCapture CAPTURE = new SqliteChangeCapture();
     private static final Sequences SEQUENCES = new SqliteSequences();
@@ -184,18 +179,11 @@ public final class SqliteDialect implements Dialect {
         return SqlitePairLock.tryTake(connection, pairKey);
     }
 
-    /** A constraint that failed, a value too big or of the wrong type for a STRICT table. */
-    @Override
-    public Optional<String> refusal(SQLException e) {
-        int code = e.getErrorCode() & 0xff;
-        return code == CONSTRAINT || code == MISMATCH || code == TOOBIG ? Optional.of(SqlErrors.describe(e))
-                : Optional.empty();
-    }
+    private static final Failures FAILURES = new SqliteFailures();
 
-    /** SQLITE_BUSY: another connection held the write lock for longer than the busy timeout. */
     @Override
-    public boolean isLockTimeout(SQLException e) {
-        return (e.getErrorCode() & 0xff) == BUSY;
+    public Failures failures() {
+        return FAILURES;
     }
 
     static String quote(String identifier) {
