@@ -70,7 +70,7 @@ public final class Installer {
                 boolean already = metadata.isRegistered(shape);
                 connection.commit();
                 // registered with its triggers, atomically: the sync never sees one without the other
-                inShortTransaction(connection, shape, dialect.installSql(shape, identity.name()),
+                inShortTransaction(connection, shape, dialect.installSql(connection, shape, identity.name()),
                         () -> metadata.register(shape));
                 long backfilled = new Backfill(connection, dialect).run(shape, identity.name());
                 // after the backfill: one sorted build each instead of an index entry per backfilled row
@@ -207,7 +207,7 @@ public final class Installer {
                 for (String statement : lockTimeoutSql) {
                     appendStatement(out, statement);
                 }
-                for (String statement : dialect.installSql(shape, site.name())) {
+                for (String statement : dialect.installSql(connection, shape, site.name())) {
                     appendStatement(out, statement);
                 }
                 out.append("COMMIT;\n");
@@ -257,12 +257,12 @@ public final class Installer {
             for (SiteMetadata.RegisteredTable table : metadata.tables()) {
                 if (catalog.exists(table.schema(), table.name())) {
                     TableShape shape = catalog.describe(table.schema(), table.name(), false);
-                    execute(connection, dialect.uninstallSql(shape));
+                    execute(connection, dialect.uninstallSql(connection, shape));
                     connection.commit();
                 }
                 removed.add(table.schema() + "." + table.name());
             }
-            execute(connection, List.of("DROP SCHEMA IF EXISTS \"" + dialect.metaSchema() + "\" CASCADE"));
+            execute(connection, dialect.dropMetadataSql());
             connection.commit();
             return new UninstallResult(site.name(), removed, true);
         } catch (SQLException e) {

@@ -46,6 +46,9 @@ public final class MetadataSchema {
                 .dataSource(new SiteDataSource(site))
                 .schemas(site.dialect().metaSchema())
                 .createSchemas(true)
+                // where the metadata shares the application's schema (SQLite's main), that schema is not empty
+                .baselineOnMigrate(site.dialect().metadataBesideApplication())
+                .baselineVersion("0")
                 .table(site.dialect().fold(HISTORY_TABLE))
                 .locations(site.dialect().migrationLocation())
                 .validateMigrationNaming(true)

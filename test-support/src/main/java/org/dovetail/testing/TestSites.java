@@ -18,12 +18,12 @@ import java.util.UUID;
 
 /**
  * Real databases for sync tests: named sites on PostgreSQL (a fresh database each, from the
- * suite's own server) or H2 in memory, a dovetail.yml naming them, and plain-JDBC access as
- * an application would have.
+ * suite's own server), H2 in memory or a SQLite file (a fresh one each, in the sites' temp
+ * directory), a dovetail.yml naming them, and plain-JDBC access as an application would have.
  */
 public final class TestSites implements AutoCloseable {
     /** The database kinds a site can be. */
-    public enum Kind { PG, H2 }
+    public enum Kind { PG, H2, SQLITE }
 
     private final PostgresDatabaseExtension pg;
     private final Map<String, String> urls = new LinkedHashMap<>();
@@ -48,6 +48,15 @@ public final class TestSites implements AutoCloseable {
             databases.add(db);
             urls.put(name, db.url());
             users.put(name, db.user());
+        } else if (kind == Kind.SQLITE) {
+            String url = "jdbc:sqlite:" + dir.resolve(name + ".db").toAbsolutePath();
+            urls.put(name, url);
+            users.put(name, null);
+            try (Connection created = DriverManager.getConnection(url)) { // the application made the file
+                created.getMetaData();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
         } else {
             String url = "jdbc:h2:mem:" + name + "_" + UUID.randomUUID().toString().substring(0, 8)
                     + ";DB_CLOSE_DELAY=-1";
@@ -67,7 +76,7 @@ public final class TestSites implements AutoCloseable {
     public Path config(String... tablesYaml) {
         StringBuilder yaml = new StringBuilder("sites:\n");
         urls.forEach((name, url) -> yaml.append("  ").append(name).append(":\n    url: ").append(url)
-                .append("\n    user: ").append(users.get(name)).append('\n'));
+                .append(users.get(name) == null ? "" : "\n    user: " + users.get(name)).append('\n'));
         yaml.append(String.join("\n", tablesYaml)).append('\n');
         Path file = dir.resolve("dovetail.yml");
         try {
@@ -91,7 +100,13 @@ public final class TestSites implements AutoCloseable {
         return urls.get(site);
     }
 
+    /** A connection as an application opens one (on SQLite: with a busy timeout, as applications set). */
     public Connection connect(String site) throws SQLException {
+        if (urls.get(site).startsWith("jdbc:sqlite:")) {
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("busy_timeout", "30000");
+            return DriverManager.getConnection(urls.get(site), props);
+        }
         return DriverManager.getConnection(urls.get(site), users.get(site), "");
     }
 

@@ -45,6 +45,23 @@ public interface Dialect {
         return org.jooq.impl.DSL.name(metaSchema(), fold(lowerName));
     }
 
+    /**
+     * Whether the metadata tables live in a schema of the application's (SQLite: main), so that
+     * Flyway finds it holding tables before the first migration.
+     */
+    default boolean metadataBesideApplication() {
+        return false;
+    }
+
+    /**
+     * Called first in a transaction that reads rows and then writes them (a sync batch), so that
+     * the writes cannot fail for what another connection committed after the reads. Nothing by
+     * default (row locks do that); SQLite, whose transaction that has read cannot write once
+     * another connection committed, takes its one write lock here, waiting the busy timeout.
+     */
+    default void lockForWriting(Connection connection) throws SQLException {
+    }
+
     /** The statements uninstall runs last: the metadata schema goes, with everything in it. */
     default List<String> dropMetadataSql() {
         return List.of("DROP SCHEMA IF EXISTS \"" + metaSchema().replace("\"", "\"\"") + "\" CASCADE");

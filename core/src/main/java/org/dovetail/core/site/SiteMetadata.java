@@ -34,7 +34,7 @@ public final class SiteMetadata {
 
     /** A metadata table by its lower-case name. */
     public Table<Record> table(String lowerName) {
-        return DSL.table(name(dialect.metaSchema(), dialect.fold(lowerName)));
+        return DSL.table(dialect.metaTable(lowerName));
     }
 
     /** A column by its lower-case name. */
@@ -44,7 +44,12 @@ public final class SiteMetadata {
 
     /** Whether {@code dovetail install} has created the metadata schema here. */
     public boolean exists() throws SQLException {
-        return new Catalog(connection, dialect).exists(dialect.metaSchema(), dialect.fold("site"));
+        return metaTableExists("site");
+    }
+
+    private boolean metaTableExists(String lowerName) throws SQLException {
+        org.jooq.Name table = dialect.metaTable(lowerName);
+        return new Catalog(connection, dialect).exists(table.first(), table.last());
     }
 
     public Optional<SiteIdentity> identity() {
@@ -109,7 +114,7 @@ public final class SiteMetadata {
      * recorded (also at a site last installed by a version that did not record them).
      */
     public List<String> installedColumns(TableShape shape) throws SQLException {
-        if (!new Catalog(connection, dialect).exists(dialect.metaSchema(), dialect.fold("install_column"))) {
+        if (!metaTableExists("install_column")) {
             return List.of();
         }
         return dsl.select(column("column_name", String.class)).from(table("install_column"))

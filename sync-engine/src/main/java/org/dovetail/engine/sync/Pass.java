@@ -167,6 +167,7 @@ final class Pass {
     }
 
     private long apply(Batch batch) throws SQLException {
+        target.dialect.lockForWriting(target.write);
         List<RowKey> keys = batch.keys();
         Map<RowKey, RowState> current = lookUp(batch, keys);
         ConflictStore targetConflicts = new ConflictStore(target.write, target.dialect);
@@ -193,6 +194,7 @@ final class Pass {
      * and the others apply.
      */
     private long applyRowByRow(Batch batch) throws SQLException {
+        target.dialect.lockForWriting(target.write);
         List<RowKey> keys = batch.keys();
         Map<RowKey, RowState> current = states(keys, false, true);
         ConflictStore targetConflicts = new ConflictStore(target.write, target.dialect);

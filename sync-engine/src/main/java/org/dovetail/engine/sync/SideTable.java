@@ -149,7 +149,7 @@ final class SideTable {
         long version = rs.getLong(i++);
         String origin = rs.getString(i++);
         String site = rs.getString(i++);
-        OffsetDateTime changedAt = rs.getObject(i++, OffsetDateTime.class);
+        OffsetDateTime changedAt = (OffsetDateTime) Values.read(rs, i++, org.dovetail.core.row.ValueKind.TIMESTAMPTZ);
         long seq = rs.getLong(i++);
         String from = rs.getString(i++);
         long txid = rs.getLong(i);

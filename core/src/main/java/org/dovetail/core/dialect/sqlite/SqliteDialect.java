@@ -65,6 +65,11 @@ public final class SqliteDialect implements Dialect {
         return DSL.name(MAIN, META_PREFIX + lowerName);
     }
 
+    @Override
+    public boolean metadataBesideApplication() {
+        return true;
+    }
+
     /** The tables the metadata migrations create (and Flyway's history), dropped by uninstall. */
     @Override
     public List<String> dropMetadataSql() {
@@ -147,6 +152,14 @@ public final class SqliteDialect implements Dialect {
                 ps.setString(1, java.lang.management.ManagementFactory.getRuntimeMXBean().getName());
             }
             ps.executeUpdate();
+        }
+    }
+
+    /** A statement that writes nothing still takes SQLite's write lock for the transaction. */
+    @Override
+    public void lockForWriting(Connection connection) throws SQLException {
+        try (java.sql.Statement s = connection.createStatement()) {
+            s.execute("UPDATE " + quote(META_PREFIX + "change_seq") + " SET value = value WHERE 0"); // writes nothing
         }
     }
 
