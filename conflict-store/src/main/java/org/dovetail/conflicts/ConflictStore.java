@@ -185,11 +185,17 @@ public final class ConflictStore {
                 .fetch(this::toConflict);
     }
 
+    /** A moment of a record read whole: typed by the metadata's own type, whatever the driver made of it. */
+    private OffsetDateTime time(Record r, String name) {
+        Field<OffsetDateTime> f = t(name);
+        return r.get(f.getUnqualifiedName(), f.getConverter());
+    }
+
     private Conflict toConflict(Record r) {
         return new Conflict(r.get(s("conflict_id")), r.get(s("table_key")), r.get(s("key_text")), r.get(s("kind")),
                 r.get(s("site_a")), r.get(s("site_b")), r.get(s("row_a")), r.get(s("row_b")), r.get(s("winner")),
-                r.get(s("status")), r.get(s("policy")), r.get(t("detected_at")), r.get(s("run_id")),
-                r.get(s("resolved_by")), r.get(t("resolved_at")), r.get(s("kept")), r.get(s("refused_by")),
+                r.get(s("status")), r.get(s("policy")), time(r, "detected_at"), r.get(s("run_id")),
+                r.get(s("resolved_by")), time(r, "resolved_at"), r.get(s("kept")), r.get(s("refused_by")),
                 r.get(s("detail")));
     }
 }

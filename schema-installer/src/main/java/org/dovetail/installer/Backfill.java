@@ -67,12 +67,13 @@ public final class Backfill {
                 break;
             }
             Record upper = keys.get(keys.size() - 1);
+            connection.commit(); // the update starts a transaction of its own (SQLite: one that can write)
             Condition todo = version.isNull().and(after).and(row(key).le(row(upper.intoArray())));
             try {
                 total += update(t, siteName, todo, dialect.lockTimeoutSql(ROW_LOCK_WAIT));
             } catch (SQLException | RuntimeException e) {
                 Installer.rollback(connection, e);
-                if (!dialect.failures().lockTimeout(e)) {
+                if (!dialect.failures().lockTimeout(e) || !dialect.locksRows()) {
                     throw e;
                 }
                 Condition free = todo.and(row(key).in(select(key).from(t).where(todo).forUpdate().skipLocked()));

@@ -62,6 +62,19 @@ public interface Dialect {
     default void lockForWriting(Connection connection) throws SQLException {
     }
 
+    /**
+     * Whether {@code SELECT ... FOR UPDATE} locks rows; SQLite has no row locks (nor the clause):
+     * the write lock {@link #lockForWriting} takes covers every row for the transaction.
+     */
+    default boolean locksRows() {
+        return true;
+    }
+
+    /** The type of the metadata's moments ({@code detected_at}, {@code started_at}, ...). */
+    default org.jooq.DataType<java.time.OffsetDateTime> metaTimestampType() {
+        return org.jooq.impl.SQLDataType.TIMESTAMPWITHTIMEZONE;
+    }
+
     /** The statements uninstall runs last: the metadata schema goes, with everything in it. */
     default List<String> dropMetadataSql() {
         return List.of("DROP SCHEMA IF EXISTS \"" + metaSchema().replace("\"", "\"\"") + "\" CASCADE");

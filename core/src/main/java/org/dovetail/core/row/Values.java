@@ -40,14 +40,19 @@ public final class Values {
         return rs.wasNull() ? null : value;
     }
 
-    /** A driver that cannot convert (SQLite's, whose timestamps are ISO-8601 text) gives the text to parse. */
+    /**
+     * A driver that cannot convert (SQLite's, whose timestamps are ISO-8601 text: it throws, or
+     * hands the text back as it is) gives the text to parse.
+     */
     private static OffsetDateTime offsetDateTime(ResultSet rs, int index) throws SQLException {
+        Class<?> type = OffsetDateTime.class;
+        Object raw;
         try {
-            return rs.getObject(index, OffsetDateTime.class);
+            raw = rs.getObject(index, type);
         } catch (java.sql.SQLFeatureNotSupportedException e) {
-            String text = rs.getString(index);
-            return text == null ? null : OffsetDateTime.parse(text);
+            raw = rs.getString(index);
         }
+        return raw == null || raw instanceof OffsetDateTime ? (OffsetDateTime) raw : OffsetDateTime.parse(raw.toString());
     }
 
     private static java.util.UUID uuid(Object raw) {

@@ -38,7 +38,11 @@ public final class SiteMetadata {
     }
 
     /** A column by its lower-case name. */
+    @SuppressWarnings("unchecked")
     public <T> Field<T> column(String lowerName, Class<T> type) {
+        if (type == OffsetDateTime.class) {
+            return (Field<T>) field(name(dialect.fold(lowerName)), dialect.metaTimestampType());
+        }
         return field(name(dialect.fold(lowerName)), type);
     }
 

@@ -225,7 +225,7 @@ final class SideTable {
             List<SelectField<?>> select = new ArrayList<>(userColumns(tombs));
             select.addAll(bookkeepingSelect());
             var query = dsl.select(select).from(tombs ? this.tombs : rows).where(keyIn(count));
-            return dsl.renderInlined(lock ? query.forUpdate() : query);
+            return dsl.renderInlined(lock && dialect.locksRows() ? query.forUpdate() : query);
         });
     }
 

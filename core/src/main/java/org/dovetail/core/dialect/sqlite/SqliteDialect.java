@@ -85,6 +85,20 @@ public final class SqliteDialect implements Dialect {
                 "DROP TABLE IF EXISTS " + quote("dv_schema_history"));
     }
 
+    /**
+     * ISO-8601 text in UTC with microseconds, one width for all, so that text order is time order
+     * (SQLite has no time type, and its driver hands such text back unconverted).
+     */
+    @Override
+    public org.jooq.DataType<java.time.OffsetDateTime> metaTimestampType() {
+        return org.jooq.impl.SQLDataType.VARCHAR.asConvertedDataType(org.jooq.Converter.ofNullable(String.class,
+                java.time.OffsetDateTime.class, java.time.OffsetDateTime::parse,
+                t -> MOMENT.format(t.withOffsetSameInstant(java.time.ZoneOffset.UTC))));
+    }
+
+    private static final java.time.format.DateTimeFormatter MOMENT =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSXXX");
+
     /** sqlite-jdbc reports no schema: everything is in main. */
     @Override
     public String schemaOf(String reportedSchema) {
@@ -153,6 +167,11 @@ public final class SqliteDialect implements Dialect {
             }
             ps.executeUpdate();
         }
+    }
+
+    @Override
+    public boolean locksRows() {
+        return false;
     }
 
     /** A statement that writes nothing still takes SQLite's write lock for the transaction. */
