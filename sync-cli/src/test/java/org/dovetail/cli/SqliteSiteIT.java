@@ -144,4 +144,113 @@ class SqliteSiteIT {
             assertThat(sites.count("a", "SELECT count(*) FROM sqlite_master WHERE name LIKE 'dovetail%'")).isZero();
         }
     }
+
+    static final String VALUES_SQLITE = "CREATE TABLE vals (id INTEGER PRIMARY KEY, i BIGINT, d DECIMAL TEXT,"
+            + " f DOUBLE PRECISION, b BOOLEAN, t TEXT, v VARCHAR(20), bin BLOB, dt DATE, tm TIME, ts TIMESTAMP,"
+            + " tz TIMESTAMPTZ, u UUID, j JSON)";
+    static final String VALUES_PG = "CREATE TABLE vals (id bigint PRIMARY KEY, i bigint, d numeric(24,6),"
+            + " f double precision, b boolean, t text, v varchar(20), bin bytea, dt date, tm time, ts timestamp,"
+            + " tz timestamptz, u uuid, j json)";
+    static final String VALUES_H2 = "CREATE TABLE vals (id BIGINT PRIMARY KEY, i BIGINT, d NUMERIC(24,6),"
+            + " f DOUBLE PRECISION, b BOOLEAN, t VARCHAR, v VARCHAR(20), bin VARBINARY, dt DATE, tm TIME(6),"
+            + " ts TIMESTAMP(6), tz TIMESTAMP(6) WITH TIME ZONE, u UUID, j JSON)";
+    static final String COLUMNS = "id, i, d, f, b, t, v, bin, dt, tm, ts, tz, u, j";
+
+    @ParameterizedTest(name = "SQLITE-{0}")
+    @MethodSource("others")
+    void everyDocumentedTypeKeepsItsValuesBothWays(Kind other) throws Exception {
+        String ddl = other == Kind.PG ? VALUES_PG : VALUES_H2;
+        String json = other == Kind.PG ? "CAST('{\"a\": [1, 2.50]}' AS json)" : "'{\"a\":[1,2.50]}' FORMAT JSON";
+        String tz = other == Kind.PG ? "timestamptz '2026-02-28 13:14:15.123456+02'"
+                : "TIMESTAMP WITH TIME ZONE '2026-02-28 13:14:15.123456+02'";
+        String bytes = other == Kind.PG ? "'\\x00ff10'::bytea" : "X'00ff10'";
+        try (TestSites sites = new TestSites(pg).site("a", Kind.SQLITE, VALUES_SQLITE).site("b", other, ddl)) {
+            Path config = sites.config("tables: [vals]");
+            assertThat(run(config, "install", "a").exitCode()).isZero();
+            assertThat(run(config, "install", "b").exitCode()).isZero();
+            String longText = "x".repeat(100_000);
+            sites.exec("b", "INSERT INTO vals (" + COLUMNS + ") VALUES (1, 9223372036854775807, 12345678901234567.123400,"
+                    + " 0.1, TRUE, 'G\u00e9nial \ud834\udd1e \ud83d\ude00', 'ascii', " + bytes + ", DATE '2026-02-28',"
+                    + " TIME '13:14:15.123456', TIMESTAMP '2026-02-28 13:14:15.123456', " + tz + ","
+                    + " 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6', " + json + ")",
+                    "INSERT INTO vals (id, t, b, f, d) VALUES (2, '', FALSE, -2.5E300, -0.000001)",
+                    "INSERT INTO vals (id) VALUES (3)",
+                    "INSERT INTO vals (id, t) VALUES (4, '" + longText + "')");
+            CliRun in = run(config, "sync", "a", "b");
+            assertThat(in.exitCode()).as(in.err()).isZero();
+            assertThat(sites.rows("a", "SELECT i, d, f, b, t, v, hex(bin), dt, tm, ts, tz, u, j FROM vals WHERE id = 1"))
+                    .containsExactly(List.of("9223372036854775807", "12345678901234567.123400", "0.1", "1",
+                            "G\u00e9nial \ud834\udd1e \ud83d\ude00", "ascii", "00FF10", "2026-02-28", "13:14:15.123456",
+                            "2026-02-28T13:14:15.123456", sites.rows("a", "SELECT tz FROM vals WHERE id = 1").get(0).get(0),
+                            "f81d4fae-7dec-11d0-a765-00a0c91e6bf6", other == Kind.PG ? "{\"a\": [1, 2.50]}" : "{\"a\":[1,2.50]}"));
+            assertThat(java.time.OffsetDateTime.parse(sites.rows("a", "SELECT tz FROM vals WHERE id = 1").get(0).get(0))
+                    .toInstant()).isEqualTo(java.time.Instant.parse("2026-02-28T11:14:15.123456Z"));
+            assertThat(sites.rows("a", "SELECT typeof(t), t, typeof(d), d, b FROM vals WHERE id = 2"))
+                    .containsExactly(List.of("text", "", "text", "-0.000001", "0"));
+            assertThat(sites.rows("a", "SELECT typeof(i), typeof(t), typeof(bin) FROM vals WHERE id = 3"))
+                    .containsExactly(List.of("null", "null", "null"));
+            assertThat(sites.count("a", "SELECT length(t) FROM vals WHERE id = 4")).isEqualTo(100_000);
+
+            // the application at the SQLite site writes values in the documented forms
+            sites.exec("a", "UPDATE vals SET d = '-98765.432100', f = 1.0E-300, b = 0, t = 'z\u00fc', bin = X'',"
+                    + " dt = '1999-12-31', tm = '00:00:00.000001', ts = '1999-12-31T23:59:59.999999',"
+                    + " tz = '2000-01-01T05:30:00+05:30', u = '00000000-0000-0000-0000-000000000001' WHERE id = 1");
+            CliRun out = run(config, "sync", "a", "b");
+            assertThat(out.exitCode()).as(out.err()).isZero();
+            assertThat(out.out()).containsPattern("vals +pushed 1  pulled 0  conflicts 0");
+            CliRun verify = run(config, "verify", "a", "b");
+            assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+            String back = other == Kind.PG
+                    ? "SELECT d::text, b::text, t, length(bin)::text, dt::text, tm::text, ts::text, (tz AT TIME ZONE 'UTC')::text, u::text FROM vals WHERE id = 1"
+                    : "SELECT CAST(d AS VARCHAR), CAST(b AS VARCHAR), t, CAST(OCTET_LENGTH(bin) AS VARCHAR), CAST(dt AS VARCHAR),"
+                    + " CAST(tm AS VARCHAR), CAST(ts AS VARCHAR), CAST(tz AT TIME ZONE 'UTC' AS VARCHAR), CAST(u AS VARCHAR) FROM vals WHERE id = 1";
+            List<String> row = sites.rows("b", back).get(0);
+            assertThat(row.subList(0, 7)).containsExactly("-98765.432100", other == Kind.PG ? "false" : "FALSE", "z\u00fc", "0",
+                    "1999-12-31", "00:00:00.000001", other == Kind.PG ? "1999-12-31 23:59:59.999999" : "1999-12-31 23:59:59.999999");
+            assertThat(row.get(7)).startsWith("2000-01-01 00:00:00");
+            assertThat(row.get(8)).isEqualTo("00000000-0000-0000-0000-000000000001");
+        }
+    }
+
+    static Stream<Kind> others() {
+        return Stream.of(Kind.PG, Kind.H2);
+    }
+
+    @Test
+    void anApplicationWritingToTheFileDuringSyncsConverges() throws Exception {
+        try (TestSites sites = new TestSites(pg).site("a", Kind.SQLITE, ITEMS).site("b", Kind.PG, ITEMS)) {
+            Path config = sites.config("tables: [items]");
+            assertThat(run(config, "install", "a").exitCode()).isZero();
+            assertThat(run(config, "install", "b").exitCode()).isZero();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CompletableFuture<Void> writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (java.sql.Connection c = sites.connect("a"); java.sql.Statement s = c.createStatement()) {
+                    for (int n = 1; !stop.get(); n++) {
+                        s.execute("INSERT INTO items (id, name, qty) VALUES (" + n + ", 'app', " + n + ")");
+                        if (n > 5) {
+                            s.execute("UPDATE items SET qty = qty + 1 WHERE id = " + (n - 5));
+                        }
+                        if (n % 7 == 0) {
+                            s.execute("DELETE FROM items WHERE id = " + (n - 3));
+                        }
+                        written.set(n);
+                    }
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            for (int i = 0; i < 4 && !writer.isDone(); i++) {
+                CliRun sync = run(config, "sync", "a", "b");
+                assertThat(sync.exitCode()).as(sync.err()).isZero();
+            }
+            stop.set(true);
+            writer.get(); // the application's writes all succeeded (each waited for the sync's batch, if at all)
+            assertThat(written.get()).isGreaterThan(20);
+            CliRun last = run(config, "sync", "a", "b");
+            assertThat(last.exitCode()).as(last.err()).isZero();
+            assertThat(items(sites, "b")).isEqualTo(items(sites, "a"));
+            assertThat(run(config, "verify", "a", "b").exitCode()).isZero();
+        }
+    }
 }
