@@ -67,6 +67,21 @@ public final class Dovetail {
         return new PairSync(config, site(options.siteA()), site(options.siteB())).run(options);
     }
 
+    /**
+     * Syncs {@code options.siteA()} (the hub) with every other configured site, {@code parallel}
+     * pairs at a time, each with the options' direction, tables and dry run ({@code siteB} is
+     * ignored); peers in name order.
+     */
+    public org.dovetail.engine.sync.HubSync.Result syncAll(SyncOptions options, int parallel) {
+        String hub = options.siteA();
+        site(hub);
+        PairSync.selectTables(config, options.tables());
+        List<String> peers = config.sites().keySet().stream().filter(n -> !n.equals(hub)).sorted().toList();
+        return new org.dovetail.engine.sync.HubSync(hub, peers, parallel).run(peer -> sync(
+                new SyncOptions(hub, peer, options.push(), options.pull(), options.tables(), options.dryRun(),
+                        options.progress())));
+    }
+
     /** Per table at a site: rows, changes not yet sent to each peer, last syncs, open and auto conflicts. */
     public SiteStatus.Result status(String siteName) {
         return new SiteStatus(config, site(siteName)).run();

@@ -14,16 +14,17 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.dovetail.core.dialect.SqlTemplate;
 import org.dovetail.core.table.Column;
 import org.dovetail.core.table.TableShape;
 
 /** Renders the SQLite templates of the {@code sql} module for one table. */
 final class SqliteScripts {
-    private static final SqliteTemplate ADD_COLUMNS = SqliteTemplate.load("add-columns.sql");
-    private static final SqliteTemplate TABLE = SqliteTemplate.load("install-table.sql");
-    private static final SqliteTemplate TRIGGERS = SqliteTemplate.load("install-triggers.sql");
-    private static final SqliteTemplate UNINSTALL = SqliteTemplate.load("uninstall.sql");
-    private static final SqliteTemplate DROP_COLUMNS = SqliteTemplate.load("drop-columns.sql");
+    private static final SqlTemplate ADD_COLUMNS = SqlTemplate.load("sqlite", "add-columns.sql");
+    private static final SqlTemplate TABLE = SqlTemplate.load("sqlite", "install-table.sql");
+    private static final SqlTemplate TRIGGERS = SqlTemplate.load("sqlite", "install-triggers.sql");
+    private static final SqlTemplate UNINSTALL = SqlTemplate.load("sqlite", "uninstall.sql");
+    private static final SqlTemplate DROP_COLUMNS = SqlTemplate.load("sqlite", "drop-columns.sql");
     /** The column an add-columns.sql or drop-columns.sql statement is about. */
     private static final Pattern COLUMN_STATEMENT = Pattern.compile("(?:ADD|DROP) COLUMN (dv_[a-z_]+)");
     /** The bookkeeping columns of a SQLite table (no dv_txid: see SqliteChangeCapture). */
