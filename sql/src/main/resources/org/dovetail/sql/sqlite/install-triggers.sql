@@ -106,7 +106,7 @@ BEGIN
         dv_site = excluded.dv_site, dv_changed_at = excluded.dv_changed_at, dv_seq = NULL, dv_from = NULL;
 END;
 
--- Applying mode: the sync's rows keep the bookkeeping they bring and get a new local dv_seq;
+-- Applying mode: the sync's rows keep the bookkeeping they bring and get a new local dv_seq,
 -- the sync writes and removes tombstones itself.
 CREATE TRIGGER ${apply_insert_trigger} AFTER INSERT ON ${table}
 WHEN EXISTS (SELECT 1 FROM dovetail_applying)
