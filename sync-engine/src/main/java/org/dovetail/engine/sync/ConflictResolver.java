@@ -108,6 +108,7 @@ public final class ConflictResolver {
         TablePair pair = TablePair.match(c.table(), shape, site.name(), shape, site.name());
         SideTable table = new SideTable(pair, true, s.dialect, s.dsl(s.write));
         RowKey key = pair.key(c.keyJson());
+        s.dialect.lockForWriting(s.write);
         RowState here = lock(s, table, key);
         boolean hereIsA = s.name().equals(c.siteA());
         RowState ownCopy = decode(pair, hereIsA ? c.rowA() : c.rowB());
