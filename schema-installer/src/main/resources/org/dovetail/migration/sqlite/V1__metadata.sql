@@ -2,7 +2,7 @@
 -- per file (main), so the metadata lives in the application's file as tables named
 -- dovetail_<table> (the same tables and columns as schema dovetail on PostgreSQL, after its
 -- migrations V1 to V4); Flyway keeps its history in main.dv_schema_history. Timestamps are
--- ISO-8601 text with an offset, as jOOQ writes them.
+-- ISO-8601 text in UTC of one width (2026-12-02T08:30:00.123456Z), so text order is time order.
 
 -- This site's identity: one row.
 CREATE TABLE dovetail_site (
