@@ -185,6 +185,12 @@ public final class ConflictStore {
                 .fetch(this::toConflict);
     }
 
+    /** The conflicts recorded by one sync run (the records it created, not older ones it updated), oldest first. */
+    public List<Conflict> ofRun(String runId) {
+        return dsl.selectFrom(table).where(s("run_id").eq(runId)).orderBy(t("detected_at"), s("conflict_id"))
+                .fetch(this::toConflict);
+    }
+
     /** A moment of a record read whole: typed by the metadata's own type, whatever the driver made of it. */
     private OffsetDateTime time(Record r, String name) {
         Field<OffsetDateTime> f = t(name);

@@ -101,6 +101,7 @@ final class SyncCommand implements Callable<Integer> {
             out.flush();
             PrintWriter err = spec.commandLine().getErr();
             result.tables().stream().filter(TableOutcome::failed).forEach(t -> err.println("error: " + t.error()));
+            notifyConflicts(dovetail, result, err);
             err.flush();
             return result.exitCode().code();
         }
@@ -128,6 +129,7 @@ final class SyncCommand implements Callable<Integer> {
                 if (peer.result() != null) {
                     peer.result().tables().stream().filter(TableOutcome::failed)
                             .forEach(t -> err.println("error: " + siteA + " <-> " + peer.name() + ": " + t.error()));
+                    notifyConflicts(dovetail, peer.result(), err);
                 } else {
                     err.println("error: " + siteA + " <-> " + peer.name() + ": " + peer.error());
                 }
@@ -141,6 +143,15 @@ final class SyncCommand implements Callable<Integer> {
             err.flush();
             return result.exitCode().code();
         }
+    }
+
+    /** Runs conflicts.notify when the run recorded new conflicts; its failure is a warning, never the exit code. */
+    private static void notifyConflicts(org.dovetail.engine.Dovetail dovetail, SyncResult result, PrintWriter err) {
+        if (result.conflicts() == 0 || result.dryRun() || dovetail.config().notifyCommand().isEmpty()) {
+            return;
+        }
+        String records = ConflictRows.json(dovetail.conflictsOfRun(result.siteA(), result.runId()));
+        dovetail.notifyConflicts(result, records).ifPresent(warning -> err.println("warning: " + warning));
     }
 
     private static void print(PrintWriter out, SyncResult result) {
