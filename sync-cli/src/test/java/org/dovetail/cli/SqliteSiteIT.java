@@ -253,4 +253,38 @@ class SqliteSiteIT {
             assertThat(run(config, "verify", "a", "b").exitCode()).isZero();
         }
     }
+
+    @Test
+    void aSecondSyncOfThePairExitsFourWhileTheLockFileIsHeldAndKeySlotsAreRefused() throws Exception {
+        try (TestSites sites = new TestSites(pg).site("a", Kind.SQLITE, ITEMS).site("b", Kind.H2, ITEMS)) {
+            Path config = sites.config("tables: [items]");
+            assertThat(run(config, "install", "a").exitCode()).isZero();
+            assertThat(run(config, "install", "b").exitCode()).isZero();
+            String[] ids = {sites.rows("a", "SELECT site_id FROM dovetail_site").get(0).get(0),
+                    sites.rows("b", "SELECT SITE_ID FROM DOVETAIL.SITE").get(0).get(0)};
+            java.util.Arrays.sort(ids);
+            try (java.sql.Connection c = sites.connect("a")) {
+                java.util.Optional<org.dovetail.core.capture.PairLock> held =
+                        new org.dovetail.core.dialect.sqlite.SqliteDialect().tryLockPair(c, ids[0] + "|" + ids[1]);
+                assertThat(held).isPresent();
+                CliRun locked = run(config, "sync", "a", "b");
+                assertThat(locked.exitCode()).as(locked.err()).isEqualTo(4);
+                assertThat(locked.err()).startsWith("error: another sync of a and b is running");
+                held.get().close();
+            }
+            assertThat(run(config, "sync", "a", "b").exitCode()).isZero();
+
+            Path slots = sites.dir().resolve("slots.yml");
+            Files.writeString(slots, "sites:\n  a:\n    url: " + sites.url("a") + "\n    slot: 1\n"
+                    + "keys: {step: 10}\ntables: [items]\n");
+            sites.exec("a", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+            Path slotsNotes = sites.dir().resolve("slots-notes.yml");
+            Files.writeString(slotsNotes, Files.readString(slots).replace("tables: [items]", "tables: [notes]"));
+            CliRun refused = run(slotsNotes, "install", "a");
+            assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
+            assertThat(refused.err()).contains("cannot be honoured at a SQLite site").contains("notes.id");
+            assertThat(sites.count("a", "SELECT count(*) FROM pragma_table_info('notes') WHERE name LIKE 'dv%'"))
+                    .isZero();
+        }
+    }
 }

@@ -60,7 +60,9 @@ final class SqlitePairLock implements PairLock {
             while (rs.next()) {
                 if ("main".equals(rs.getString("name"))) {
                     String file = rs.getString("file");
-                    connection.commit();
+                    if (!connection.getAutoCommit()) {
+                        connection.commit();
+                    }
                     if (file == null || file.isEmpty()) {
                         throw new SQLException("a SQLite site must be a database file, not an in-memory database");
                     }
