@@ -2,7 +2,6 @@ package org.dovetail.installer.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -277,9 +276,5 @@ class SqliteTriggerTest {
             }
         }
         return out;
-    }
-
-    static boolean exists(Path file) {
-        return Files.exists(file);
     }
 }
