@@ -122,13 +122,29 @@ class PostgresVersionsIT {
                     .containsExactly(List.of("2", "a"), List.of("3", "a"));
             assertThat(p.count("b", "SELECT count(*) FROM dv_tomb_items WHERE id = 1")).isOne();
 
+            // a transaction open at a across a sync: its row has a smaller dv_seq than a row synced
+            // meanwhile, and still arrives with the next sync (the txid snapshots of the version)
+            try (Connection early = p.dbs.get("a").connect()) {
+                early.setAutoCommit(false);
+                try (Statement s = early.createStatement()) {
+                    s.execute("INSERT INTO items VALUES (20, 'early, committed late', 20)");
+                }
+                p.exec("a", "INSERT INTO items VALUES (21, 'later, committed first', 21)");
+                CliRun during = sync(p, 0, "sync", "a", "b");
+                assertThat(during.out()).containsPattern("(?m)^items\\s+pushed 1  pulled 0  conflicts 0$");
+                assertThat(p.rows("b", "SELECT id FROM items WHERE id >= 20")).containsExactly(List.of("21"));
+                early.commit();
+            }
+            List<String> row20 = List.of("20", "early, committed late", "20");
+            List<String> row21 = List.of("21", "later, committed first", "21");
+
             p.exec("b", "UPDATE items SET name = 'from b' WHERE id = 3", "DELETE FROM items WHERE id = 10",
                     "INSERT INTO vals (id, t) VALUES (2, 'b only')");
             p.exec("a", "UPDATE vals SET n = -0.000001, jb = '[]' WHERE id = 1");
             CliRun back = sync(p, 0, "sync", "b", "a");
-            assertThat(back.out()).containsPattern("(?m)^items\\s+pushed 2  pulled 0  conflicts 0$")
+            assertThat(back.out()).containsPattern("(?m)^items\\s+pushed 2  pulled 1  conflicts 0$")
                     .containsPattern("(?m)^vals\\s+pushed 1  pulled 1  conflicts 0$");
-            p.bothHold(ITEMS_ROWS, List.of(List.of("2", "two", "22"), List.of("3", "from b", "3")));
+            p.bothHold(ITEMS_ROWS, List.of(List.of("2", "two", "22"), List.of("3", "from b", "3"), row20, row21));
             assertThat(p.rows("a", VALS_ROWS)).isEqualTo(p.rows("b", VALS_ROWS)).hasSize(2);
             assertThat(p.rows("a", "SELECT n::text, jb::text FROM vals WHERE id = 1"))
                     .containsExactly(List.of("-0.000001", "[]"));
@@ -138,7 +154,7 @@ class PostgresVersionsIT {
             p.exec("b", "UPDATE items SET name = 'b two' WHERE id = 2");
             CliRun conflicted = sync(p, 3, "sync", "a", "b");
             assertThat(conflicted.out()).containsPattern("(?m)^items\\s+pushed \\d+  pulled \\d+  conflicts 1$");
-            p.bothHold(ITEMS_ROWS, List.of(List.of("2", "two", "24"), List.of("3", "from b", "3")));
+            p.bothHold(ITEMS_ROWS, List.of(List.of("2", "two", "24"), List.of("3", "from b", "3"), row20, row21));
             List<List<String>> recordA = p.rows("a", "SELECT conflict_id, kind, status, winner FROM dovetail.conflict");
             assertThat(recordA).hasSize(1);
             assertThat(recordA.get(0).subList(1, 4)).isEqualTo(List.of("update/update", "auto", "a"));
@@ -156,7 +172,7 @@ class PostgresVersionsIT {
                     .containsExactly(List.of("2", "b two", "22"));
             CliRun carried = sync(p, 0, "sync", "b", "a");
             assertThat(carried.out()).containsPattern("(?m)^items\\s+pushed 0  pulled 1  conflicts 0$");
-            p.bothHold(ITEMS_ROWS, List.of(List.of("2", "b two", "22"), List.of("3", "from b", "3")));
+            p.bothHold(ITEMS_ROWS, List.of(List.of("2", "b two", "22"), List.of("3", "from b", "3"), row20, row21));
             for (String site : List.of("a", "b")) {
                 assertThat(p.rows(site, "SELECT conflict_id, status, kept FROM dovetail.conflict"))
                         .as("conflict record at %s", site).containsExactly(List.of(id, "resolved", "b"));
@@ -164,10 +180,12 @@ class PostgresVersionsIT {
 
             CliRun verify = CliRun.of("verify", "a", "b", "--config", config);
             assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
-            assertThat(verify.out()).contains("items  identical (2 rows)", "vals  identical (2 rows)");
+            assertThat(verify.out()).contains("items  identical (4 rows)", "vals  identical (2 rows)");
+            p.exec("a", "ANALYZE items", "ANALYZE vals"); // status shows the planner's row estimate (~N)
             CliRun status = CliRun.of("status", "a", "--config", config);
             assertThat(status.exitCode()).as(status.err()).isZero();
-            assertThat(status.out()).containsPattern("(?m)^items\\s+2\\s+b\\s+0\\s");
+            assertThat(status.out()).containsPattern("(?m)^items\\s+~?4\\s+b\\s+0\\s")
+                    .containsPattern("(?m)^vals\\s+~?2\\s+b\\s+0\\s");
 
             CliRun uninstall = CliRun.of("uninstall", "a", "--config", config);
             assertThat(uninstall.exitCode()).as(uninstall.err()).isZero();
