@@ -20,6 +20,11 @@ public interface Dialect {
 
     SQLDialect jooqDialect();
 
+    /** jOOQ's settings for this database, given the ones every database shares. */
+    default org.jooq.conf.Settings jooqSettings(org.jooq.conf.Settings shared) {
+        return shared;
+    }
+
     /** Whether this dialect handles the JDBC URL. */
     boolean accepts(String jdbcUrl);
 
