@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.dovetail.core.dialect.Dialect;
 import org.dovetail.core.site.Dsl;
-import org.dovetail.installer.SiteMetadata;
+import org.dovetail.core.site.SiteMetadata;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;

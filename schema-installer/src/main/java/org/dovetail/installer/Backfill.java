@@ -72,7 +72,7 @@ public final class Backfill {
                 total += update(t, siteName, todo, dialect.lockTimeoutSql(ROW_LOCK_WAIT));
             } catch (SQLException | RuntimeException e) {
                 Installer.rollback(connection, e);
-                if (!SqlErrors.sqlCause(e).map(dialect::isLockTimeout).orElse(false)) {
+                if (!dialect.failures().lockTimeout(e)) {
                     throw e;
                 }
                 Condition free = todo.and(row(key).in(select(key).from(t).where(todo).forUpdate().skipLocked()));

@@ -1,5 +1,6 @@
 package org.dovetail.installer;
 
+import org.dovetail.core.site.SiteMetadata;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -110,7 +111,7 @@ public final class Installer {
                 return;
             } catch (SQLException | RuntimeException e) {
                 rollback(connection, e);
-                boolean timedOut = SqlErrors.sqlCause(e).map(dialect::isLockTimeout).orElse(false);
+                boolean timedOut = dialect.failures().lockTimeout(e);
                 if (!timedOut) {
                     throw e;
                 }

@@ -1,5 +1,6 @@
 package org.dovetail.installer;
 
+import org.dovetail.core.site.SiteMetadata;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

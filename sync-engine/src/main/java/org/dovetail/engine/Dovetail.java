@@ -17,7 +17,7 @@ import org.dovetail.engine.sync.ConflictResolver;
 import org.dovetail.engine.sync.PairSync;
 import org.dovetail.engine.sync.SiteStatus;
 import org.dovetail.engine.sync.Verifier;
-import org.dovetail.installer.SiteMetadata;
+import org.dovetail.core.site.SiteMetadata;
 import org.dovetail.engine.sync.SyncOptions;
 import org.dovetail.engine.sync.SyncResult;
 import org.dovetail.installer.InstallResult;

@@ -17,6 +17,13 @@ public interface BulkCopy {
      */
     boolean usable(Connection connection) throws SQLException;
 
+    /**
+     * The qualified name of the session's own staging table that batches are copied into
+     * (created as a temporary table: it must name the database's session-local schema, so that
+     * it can never resolve to an application table).
+     */
+    org.jooq.Name stagingTable();
+
     /** Whether the value has an exact form in the copy format (else the batch is written another way). */
     boolean copyable(ValueKind kind, Object value);
 

@@ -89,22 +89,9 @@ public interface Dialect {
         return List.of();
     }
 
-    /** Whether the statement failed because a lock was not granted within the lock timeout. */
-    default boolean isLockTimeout(SQLException e) {
-        return false;
-    }
-
-    /**
-     * Why the database refused a row or value the sync wrote (a unique, foreign-key, check or
-     * not-null constraint, a value the column rejects), in one line naming the constraint;
-     * empty when the failure is of another kind (a lost connection, a lock, a bug).
-     */
-    default Optional<String> refusal(SQLException e) {
-        String state = e.getSQLState();
-        if (state == null || !(state.startsWith("22") || state.startsWith("23"))) {
-            return Optional.empty();
-        }
-        return Optional.of(org.dovetail.core.site.SqlErrors.describe(e));
+    /** What the database's errors mean to the sync and the installer (see {@link Failures}). */
+    default Failures failures() {
+        return Failures.STANDARD;
     }
 
     /**
@@ -173,6 +160,15 @@ public interface Dialect {
         return text;
     }
 
+    /**
+     * The clause between an INSERT's column list and its rows that lets it write values into
+     * identity columns declared {@code GENERATED ALWAYS} (the key a row was given where it was
+     * inserted is its key everywhere); empty when the database needs none.
+     */
+    default Optional<String> identityOverride() {
+        return Optional.empty();
+    }
+
     /** The database's bulk load path, when it has one worth using over batched statements. */
     default Optional<BulkCopy> bulkCopy() {
         return Optional.empty();
@@ -184,6 +180,15 @@ public interface Dialect {
      */
     default Optional<String> keyArrayType(org.dovetail.core.row.ValueKind kind) {
         return Optional.empty();
+    }
+
+    /**
+     * The condition that a key is one of the array bound to {@code param} (only called for kinds
+     * that {@link #keyArrayType} carries).
+     */
+    default org.jooq.Condition keyInArray(org.jooq.Field<Object> key, org.jooq.Field<Object> param,
+                                          org.dovetail.core.row.ValueKind kind) {
+        throw new UnsupportedOperationException("keys as arrays on " + name());
     }
 
     /**

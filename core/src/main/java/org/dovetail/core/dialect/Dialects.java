@@ -2,6 +2,8 @@ package org.dovetail.core.dialect;
 
 import java.util.List;
 import org.dovetail.core.DovetailException;
+import org.dovetail.core.dialect.h2.H2Dialect;
+import org.dovetail.core.dialect.postgres.PostgresDialect;
 
 /** Chooses the dialect for a JDBC URL. */
 public final class Dialects {

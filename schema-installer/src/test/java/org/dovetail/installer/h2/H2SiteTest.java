@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.dovetail.core.dialect.H2Dialect;
+import org.dovetail.core.dialect.h2.H2Dialect;
 import org.dovetail.core.table.TableShape;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;

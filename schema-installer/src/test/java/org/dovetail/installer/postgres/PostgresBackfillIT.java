@@ -9,7 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.List;
-import org.dovetail.core.dialect.PostgresDialect;
+import org.dovetail.core.dialect.postgres.PostgresDialect;
 import org.dovetail.core.table.Column;
 import org.dovetail.core.table.TableShape;
 import org.dovetail.testing.PostgresDatabaseExtension;

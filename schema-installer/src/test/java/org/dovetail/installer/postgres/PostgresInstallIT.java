@@ -12,7 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.dovetail.core.dialect.PostgresDialect;
+import org.dovetail.core.dialect.postgres.PostgresDialect;
 import org.dovetail.core.table.Catalog;
 import org.dovetail.core.table.TableShape;
 import org.dovetail.testing.PostgresDatabaseExtension;

@@ -4,7 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.dovetail.core.dialect.PostgresDialect;
+import org.dovetail.core.dialect.postgres.PostgresDialect;
 import org.flywaydb.core.Flyway;
 
 /** What install does for the site before any table, for tests that install tables by their DDL alone. */

@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.dovetail.core.dialect.PostgresDialect;
+import org.dovetail.core.dialect.postgres.PostgresDialect;
 import org.dovetail.core.table.Catalog;
 import org.dovetail.core.table.Column;
 import org.dovetail.core.table.TableShape;

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.dovetail.core.dialect.PostgresDialect;
+import org.dovetail.core.dialect.postgres.PostgresDialect;
 import org.dovetail.core.table.Catalog;
 import org.dovetail.core.table.Column;
 import org.dovetail.core.table.TableShape;

@@ -145,7 +145,7 @@ public final class ConflictResolver {
             } catch (SQLException e) {
                 s.write.rollback(savepoint);
                 s.dialect.setApplying(s.write, false);
-                Optional<String> refusal = s.dialect.refusal(e);
+                Optional<String> refusal = s.dialect.failures().refusal(e);
                 if (refusal.isEmpty()) {
                     throw e;
                 }

@@ -5,7 +5,7 @@ import java.time.OffsetDateTime;
 import org.dovetail.core.capture.Watermark;
 import org.dovetail.core.dialect.Dialect;
 import org.dovetail.core.site.Dsl;
-import org.dovetail.installer.SiteMetadata;
+import org.dovetail.core.site.SiteMetadata;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;

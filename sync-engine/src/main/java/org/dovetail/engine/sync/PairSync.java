@@ -15,7 +15,7 @@ import org.dovetail.core.site.Site;
 import org.dovetail.core.site.SqlErrors;
 import org.dovetail.core.table.Catalog;
 import org.dovetail.core.table.TableShape;
-import org.dovetail.installer.SiteMetadata;
+import org.dovetail.core.site.SiteMetadata;
 
 /**
  * {@code dovetail sync A B}: locks the pair at both sites, logs the run at both, and syncs
@@ -198,19 +198,13 @@ public final class PairSync {
             rollbackQuietly(a, b);
             byTable.put(table, new TableOutcome(name, 0, 0, 0, 0, e.getMessage()));
         } catch (SQLException | RuntimeException e) {
-            if (connectionLost(e)) {
+            if (a.dialect.failures().connectionLost(e) || b.dialect.failures().connectionLost(e)) {
                 throw DovetailException.failed("sync " + siteA.name() + " " + siteB.name() + " failed: "
                         + SqlErrors.describe(e), e);
             }
             rollbackQuietly(a, b);
             byTable.put(table, new TableOutcome(name, 0, 0, 0, 0, "table " + name + ": " + SqlErrors.describe(e)));
         }
-    }
-
-    /** A lost connection ends the run: the other tables could not sync either, and its cause is the message. */
-    private static boolean connectionLost(Throwable e) {
-        String state = SqlErrors.sqlCause(e).map(SQLException::getSQLState).orElse("");
-        return state != null && (state.startsWith("08") || state.startsWith("57P0"));
     }
 
     private static TableShape shape(SiteSession s, TableConfig table) throws SQLException {

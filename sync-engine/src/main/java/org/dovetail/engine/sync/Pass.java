@@ -58,7 +58,7 @@ final class Pass {
         this.targetTable = new SideTable(run.pair, !sourceIsA, target.dialect, target.dsl(target.write));
         this.sourceKey = run.pair.shape(sourceIsA).key();
         this.targetKey = run.pair.shape(!sourceIsA).key();
-        this.stage = target.dialect.bulkCopy().isPresent() ? new StageSql(targetTable) : null;
+        this.stage = target.dialect.bulkCopy().map(copy -> new StageSql(targetTable, copy)).orElse(null);
         this.optimistic = stage != null;
         this.batchRows = targetTable.keysAsArray() ? BATCH_ROWS
                 : Math.min(BATCH_ROWS, BOUND_KEY_PARTS / run.pair.keyCount());
@@ -82,14 +82,14 @@ final class Pass {
         source.write.commit();
         String snapshot = source.dialect.changeCapture().snapshotOfReadTransaction(source.read);
         long highest = received.seq();
-        try (ChangeReader reader = new ChangeReader(source.read, sourceTable.changesSince(received, target.name()),
+        try (ChangeReader reader = new ChangeReader(source.read, new ChangeSql(sourceTable).changesSince(received, target.name()),
                 sourceTable, batchRows, BATCH_BYTES)) {
             for (List<RowState> changes = reader.next(); changes != null; changes = reader.next()) {
                 highest = Math.max(highest, flush(new Batch(snapshot, settled, targetSent, changes, true)));
             }
         }
         long done = highest;
-        try (PreparedStatement ps = source.read.prepareStatement(sourceTable.maxSeq());
+        try (PreparedStatement ps = source.read.prepareStatement(new ChangeSql(sourceTable).maxSeq());
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             long visibleMax = Math.min(rs.getLong(1), settled);
@@ -153,7 +153,7 @@ final class Pass {
                 // an application wrote a key meanwhile: from now on look rows up and lock them
                 targetWasEmpty = false;
                 optimistic = false;
-                boolean refused = target.dialect.refusal(e).isPresent();
+                boolean refused = target.dialect.failures().refusal(e).isPresent();
                 if (rowByRow || !refused && !raced(e)) {
                     throw e;
                 }
@@ -162,9 +162,8 @@ final class Pass {
         }
     }
 
-    private static boolean raced(SQLException e) {
-        return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState())
-                || "23505".equals(e.getSQLState());
+    private boolean raced(SQLException e) {
+        return target.dialect.failures().raced(e);
     }
 
     private long apply(Batch batch) throws SQLException {
@@ -218,7 +217,7 @@ final class Pass {
                 }
             } catch (SQLException e) {
                 target.write.rollback(savepoint);
-                String reason = target.dialect.refusal(e).orElse(raced(e) ? "the row kept changing" : null);
+                String reason = target.dialect.failures().refusal(e).orElse(raced(e) ? "the row kept changing" : null);
                 if (reason == null) {
                     throw e;
                 }
@@ -309,7 +308,7 @@ final class Pass {
         if (stale.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = target.write.prepareStatement(targetTable.deleteTomb())) {
+        try (PreparedStatement ps = target.write.prepareStatement(new WriteSql(targetTable).deleteTomb())) {
             for (RowKey key : stale) {
                 for (int k = 0; k < run.pair.keyCount(); k++) {
                     org.dovetail.core.row.Values.bind(ps, k + 1, run.pair.columns().get(k).kind(), key.parts()[k]);
@@ -369,7 +368,7 @@ final class Pass {
     }
 
     private boolean isEmpty() throws SQLException {
-        try (PreparedStatement ps = target.write.prepareStatement(targetTable.anyRowOrTombstone());
+        try (PreparedStatement ps = target.write.prepareStatement(new ChangeSql(targetTable).anyRowOrTombstone());
              ResultSet rs = ps.executeQuery()) {
             boolean empty = !rs.next();
             target.write.commit();

@@ -12,7 +12,7 @@ import org.dovetail.core.site.Dsl;
 import org.dovetail.core.site.Site;
 import org.dovetail.core.site.SiteIdentity;
 import org.dovetail.core.site.SqlErrors;
-import org.dovetail.installer.SiteMetadata;
+import org.dovetail.core.site.SiteMetadata;
 import org.jooq.DSLContext;
 
 /**

@@ -18,7 +18,7 @@ import org.dovetail.core.site.Site;
 import org.dovetail.core.site.SqlErrors;
 import org.dovetail.core.table.Catalog;
 import org.dovetail.core.table.TableShape;
-import org.dovetail.installer.SiteMetadata;
+import org.dovetail.core.site.SiteMetadata;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 
@@ -77,7 +77,7 @@ public final class SiteStatus {
         SideTable side = new SideTable(TablePair.match(name, shape, s.name(), shape, s.name()), true, s.dialect,
                 s.dsl(s.write));
         OptionalLong estimate = s.dialect.estimatedRows(s.write, shape);
-        long rows = estimate.isPresent() ? estimate.getAsLong() : single(s, side.countRows());
+        long rows = estimate.isPresent() ? estimate.getAsLong() : single(s, new CountSql(side).countRows());
         DSLContext dsl = s.dsl(s.write);
         Field<String> status = meta.column("status", String.class);
         Map<String, Integer> conflicts = new LinkedHashMap<>();
@@ -90,7 +90,7 @@ public final class SiteStatus {
         lastRuns.keySet().forEach(peer -> sent.putIfAbsent(peer, 0L));
         List<PeerStatus> peers = new ArrayList<>();
         for (Map.Entry<String, Long> peer : sent.entrySet()) {
-            long unsent = single(s, side.countSince(peer.getValue() == null ? 0 : peer.getValue(), peer.getKey()));
+            long unsent = single(s, new CountSql(side).countSince(peer.getValue() == null ? 0 : peer.getValue(), peer.getKey()));
             PeerStatus last = lastRuns.get(peer.getKey());
             peers.add(last == null ? new PeerStatus(peer.getKey(), unsent, null, "never", 0, 0, 0, null)
                     : new PeerStatus(peer.getKey(), unsent, last.lastSync(), last.outcome(), last.pushed(),

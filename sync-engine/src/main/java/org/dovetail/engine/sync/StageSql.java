@@ -32,10 +32,13 @@ final class StageSql {
     private final DSLContext dsl;
     private final Bookkeeping bk;
     private final ChangeCapture capture;
-    private final Table<Record> stage = table(name("pg_temp", "dv_stage"));
+    private final org.jooq.Name stageName;
+    private final Table<Record> stage;
 
-    StageSql(SideTable side) {
+    StageSql(SideTable side, org.dovetail.core.dialect.BulkCopy copy) {
         this.side = side;
+        this.stageName = copy.stagingTable();
+        this.stage = table(stageName);
         this.dsl = side.dsl();
         this.bk = side.dialect().bookkeeping();
         this.capture = side.dialect().changeCapture();
@@ -78,11 +81,11 @@ final class StageSql {
     }
 
     private Field<Object> staged(Field<Object> column) {
-        return field(name("pg_temp", "dv_stage", column.getName()));
+        return field(stageName.append(column.getName()));
     }
 
     private Condition op(WriteOp op) {
-        return field(name("pg_temp", "dv_stage", OP), String.class).eq(inline(op.code()));
+        return field(stageName.append(OP), String.class).eq(inline(op.code()));
     }
 
     /** The same key, still in the state the batch read (its dv_seq unchanged). */
@@ -105,7 +108,7 @@ final class StageSql {
             select.add(DSL.castNull(org.jooq.impl.SQLDataType.CHAR(1)).as(OP));
             select.add(DSL.castNull(org.jooq.impl.SQLDataType.BIGINT).as(EXPECT));
             select.addAll(rowColumns());
-            return dsl.renderInlined(dsl.createTemporaryTableIfNotExists(name("dv_stage"))
+            return dsl.renderInlined(dsl.createTemporaryTableIfNotExists(name(stageName.last()))
                     .as(dsl.select(select).from(side.rowsTable())).withNoData().onCommitDeleteRows());
         });
     }
@@ -163,7 +166,7 @@ final class StageSql {
             List<Field<Object>> columns = rowColumns();
             List<SelectField<?>> values = new ArrayList<>();
             columns.forEach(c -> values.add(staged(c)));
-            return side.insertOverriding(columns, dsl.select(values).from(stage).where(op(WriteOp.REINSERT)));
+            return new WriteSql(side).insertOverriding(columns, dsl.select(values).from(stage).where(op(WriteOp.REINSERT)));
         });
     }
 

@@ -66,8 +66,8 @@ public final class Verifier {
         String name = table.name().toString();
         try {
             TablePair pair = TablePair.match(name, shape(a, table), a.name(), shape(b, table), b.name());
-            SideTable ta = new SideTable(pair, true, a.dialect, a.dsl(a.read));
-            SideTable tb = new SideTable(pair, false, b.dialect, b.dsl(b.read));
+            RangeSql ta = new RangeSql(new SideTable(pair, true, a.dialect, a.dsl(a.read)));
+            RangeSql tb = new RangeSql(new SideTable(pair, false, b.dialect, b.dsl(b.read)));
             Totals totals = new Totals();
             try {
                 boolean digests = ta.digestKind().equals(tb.digestKind()) && ta.chunkDigest(false, false).isPresent();
@@ -113,7 +113,7 @@ public final class Verifier {
         final List<String> keys = new ArrayList<>();
     }
 
-    private static List<Object[]> chunkEnds(SiteSession s, SideTable t) throws SQLException {
+    private static List<Object[]> chunkEnds(SiteSession s, RangeSql t) throws SQLException {
         List<Object[]> ends = new ArrayList<>();
         try (PreparedStatement ps = s.read.prepareStatement(t.chunkEnds(CHUNK)); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -128,7 +128,7 @@ public final class Verifier {
     }
 
     /** {count, digest} of a key range, computed inside the database. */
-    private static String[] digest(SiteSession s, SideTable t, Object[] lo, Object[] hi) throws SQLException {
+    private static String[] digest(SiteSession s, RangeSql t, Object[] lo, Object[] hi) throws SQLException {
         try (PreparedStatement ps = s.read.prepareStatement(t.chunkDigest(lo != null, hi != null).orElseThrow())) {
             t.bindRange(ps, lo, hi);
             try (ResultSet rs = ps.executeQuery()) {
@@ -138,7 +138,7 @@ public final class Verifier {
         }
     }
 
-    private static String[] digestUnchecked(SiteSession s, SideTable t, Object[] lo, Object[] hi) {
+    private static String[] digestUnchecked(SiteSession s, RangeSql t, Object[] lo, Object[] hi) {
         try {
             return digest(s, t, lo, hi);
         } catch (SQLException e) {
@@ -159,7 +159,7 @@ public final class Verifier {
     }
 
     /** Reads a key range's rows at both sites side by side and compares them value by value. */
-    private static void compare(TablePair pair, SiteSession a, SideTable ta, SiteSession b, SideTable tb,
+    private static void compare(TablePair pair, SiteSession a, RangeSql ta, SiteSession b, RangeSql tb,
                                 Object[] lo, Object[] hi, Totals totals) throws SQLException {
         try (PreparedStatement pa = a.read.prepareStatement(ta.rowsInRange(lo != null, hi != null));
              PreparedStatement pb = b.read.prepareStatement(tb.rowsInRange(lo != null, hi != null))) {
@@ -173,7 +173,7 @@ public final class Verifier {
         }
     }
 
-    private static void merge(TablePair pair, SideTable ta, ResultSet ra, SideTable tb, ResultSet rb, Totals totals)
+    private static void merge(TablePair pair, RangeSql ta, ResultSet ra, RangeSql tb, ResultSet rb, Totals totals)
             throws SQLException {
         Comparator<Object[]> byKey = keyOrder(pair.keyCount());
         Object[] x = ra.next() ? ta.readValues(ra) : null;

@@ -15,6 +15,7 @@ import org.dovetail.core.row.Values;
  */
 final class Writes implements BatchWrites {
     private final SideTable table;
+    private final WriteSql sql;
     private final String from;
     private final java.util.Map<WriteOp, List<RowState>> rows = new java.util.EnumMap<>(WriteOp.class);
 
@@ -24,6 +25,7 @@ final class Writes implements BatchWrites {
      */
     Writes(SideTable table, String from) {
         this.table = table;
+        this.sql = new WriteSql(table);
         this.from = from;
     }
 
@@ -47,13 +49,13 @@ final class Writes implements BatchWrites {
 
     @Override
     public void execute(Connection c) throws SQLException {
-        run(c, table.deleteRow(), of(WriteOp.DELETE), (ps, r) -> keys(ps, 1, r));
-        run(c, table.deleteTomb(), of(WriteOp.REINSERT), (ps, r) -> keys(ps, 1, r));
-        run(c, table.insertTomb(), of(WriteOp.DELETE, WriteOp.TOMB), (ps, r) -> bookkeeping(ps, keys(ps, 1, r), r));
-        run(c, table.updateTomb(), of(WriteOp.RETOMB), (ps, r) -> keys(ps, bookkeeping(ps, 1, r), r));
-        run(c, table.insertRow(), of(WriteOp.INSERT, WriteOp.REINSERT),
+        run(c, sql.deleteRow(), of(WriteOp.DELETE), (ps, r) -> keys(ps, 1, r));
+        run(c, sql.deleteTomb(), of(WriteOp.REINSERT), (ps, r) -> keys(ps, 1, r));
+        run(c, sql.insertTomb(), of(WriteOp.DELETE, WriteOp.TOMB), (ps, r) -> bookkeeping(ps, keys(ps, 1, r), r));
+        run(c, sql.updateTomb(), of(WriteOp.RETOMB), (ps, r) -> keys(ps, bookkeeping(ps, 1, r), r));
+        run(c, sql.insertRow(), of(WriteOp.INSERT, WriteOp.REINSERT),
                 (ps, r) -> bookkeeping(ps, values(ps, 1, r, true), r));
-        run(c, table.updateRow(), of(WriteOp.UPDATE), this::bindUpdate);
+        run(c, sql.updateRow(), of(WriteOp.UPDATE), this::bindUpdate);
     }
 
     private int bindUpdate(PreparedStatement ps, RowState r) throws SQLException {

@@ -8,7 +8,7 @@ import java.sql.Statement;
 import java.util.Map;
 import org.dovetail.core.capture.Watermark;
 import org.dovetail.core.config.ConfigLoader;
-import org.dovetail.core.dialect.PostgresDialect;
+import org.dovetail.core.dialect.postgres.PostgresDialect;
 import org.dovetail.core.site.Dsl;
 import org.dovetail.core.table.Catalog;
 import org.dovetail.core.table.TableName;
@@ -43,12 +43,12 @@ class ChangeScanIT {
                 TablePair pair = TablePair.match("items", shape, "a", shape, "a");
                 SideTable table = new SideTable(pair, true, dialect, Dsl.of(c, dialect));
                 long max = sites.count("a", "SELECT max(dv_seq) FROM items");
-                String steady = explain(c, table.changesSince(new Watermark(max - 10, null), "b"));
+                String steady = explain(c, new ChangeSql(table).changesSince(new Watermark(max - 10, null), "b"));
                 assertThat(steady).contains("items_dv_seq_idx").contains("dv_tomb_items_dv_seq_idx")
                         .doesNotContain("Seq Scan");
                 long now = sites.count("a", "SELECT txid_current()");
                 String snapshot = (now - 5) + ":" + (now + 1) + ":" + (now - 4) + "," + (now - 2);
-                String inFlight = explain(c, table.changesSince(new Watermark(max - 10, snapshot), "b"));
+                String inFlight = explain(c, new ChangeSql(table).changesSince(new Watermark(max - 10, snapshot), "b"));
                 assertThat(inFlight).contains("items_dv_txid_idx").contains("dv_tomb_items_dv_txid_idx")
                         .doesNotContain("Seq Scan");
             }

@@ -1,4 +1,4 @@
-package org.dovetail.installer;
+package org.dovetail.core.site;
 
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;

@@ -1,4 +1,4 @@
-package org.dovetail.core.dialect;
+package org.dovetail.core.dialect.postgres;
 
 import java.sql.Types;
 import java.util.ArrayList;

@@ -1,4 +1,8 @@
-package org.dovetail.core.dialect;
+package org.dovetail.core.dialect.postgres;
+
+import org.dovetail.core.dialect.Sequences;
+import org.dovetail.core.dialect.SequenceFeed;
+import org.dovetail.core.dialect.SequenceState;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

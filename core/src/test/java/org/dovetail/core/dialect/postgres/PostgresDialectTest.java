@@ -1,4 +1,6 @@
-package org.dovetail.core.dialect;
+package org.dovetail.core.dialect.postgres;
+
+import org.dovetail.core.dialect.IndexBuild;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

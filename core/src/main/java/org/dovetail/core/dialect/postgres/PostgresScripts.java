@@ -1,7 +1,9 @@
-package org.dovetail.core.dialect;
+package org.dovetail.core.dialect.postgres;
 
-import static org.dovetail.core.dialect.PostgresNames.derived;
-import static org.dovetail.core.dialect.PostgresNames.quote;
+import org.dovetail.core.dialect.IndexBuild;
+
+import static org.dovetail.core.dialect.postgres.PostgresNames.derived;
+import static org.dovetail.core.dialect.postgres.PostgresNames.quote;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package org.dovetail.core.dialect;
+package org.dovetail.core.dialect.h2;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package org.dovetail.core.dialect;
+package org.dovetail.core.dialect.h2;
 
 import java.util.Locale;
 import java.util.Optional;

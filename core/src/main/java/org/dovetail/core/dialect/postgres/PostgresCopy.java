@@ -1,4 +1,6 @@
-package org.dovetail.core.dialect;
+package org.dovetail.core.dialect.postgres;
+
+import org.dovetail.core.dialect.BulkCopy;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,12 @@ import org.postgresql.copy.CopyIn;
  */
 final class PostgresCopy implements BulkCopy {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** {@code pg_temp} is always the session's own temporary schema. */
+    @Override
+    public org.jooq.Name stagingTable() {
+        return org.jooq.impl.DSL.name("pg_temp", "dv_stage");
+    }
 
     @Override
     public boolean usable(Connection connection) throws SQLException {

@@ -1,4 +1,4 @@
-package org.dovetail.core.dialect;
+package org.dovetail.core.dialect.postgres;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,4 +1,7 @@
-package org.dovetail.core.dialect;
+package org.dovetail.core.dialect.h2;
+
+import org.dovetail.core.dialect.Dialect;
+import org.dovetail.core.dialect.Sequences;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -105,6 +108,12 @@ public final class H2Dialect implements Dialect {
                 "ALTER TABLE IF EXISTS " + qualified(table, table.name()) + " DROP COLUMN IF EXISTS "
                         + quotedList(columns),
                 "DROP TABLE IF EXISTS " + qualified(table, tombstoneName(table.name())));
+    }
+
+    /** SQL's {@code OVERRIDING SYSTEM VALUE}. */
+    @Override
+    public Optional<String> identityOverride() {
+        return Optional.of("overriding system value");
     }
 
     @Override

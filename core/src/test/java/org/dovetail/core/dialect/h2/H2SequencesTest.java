@@ -1,4 +1,9 @@
-package org.dovetail.core.dialect;
+package org.dovetail.core.dialect.h2;
+
+import org.dovetail.core.dialect.Sequences;
+import org.dovetail.core.dialect.SequenceFeed;
+import org.dovetail.core.dialect.postgres.PostgresDialect;
+import org.dovetail.core.dialect.SequenceState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,10 @@
-package org.dovetail.core.dialect;
+package org.dovetail.core.dialect.postgres;
+
+import org.dovetail.core.dialect.Dialect;
+import org.dovetail.core.dialect.Failures;
+import org.dovetail.core.dialect.Sequences;
+import org.dovetail.core.dialect.BulkCopy;
+import org.dovetail.core.dialect.IndexBuild;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -76,25 +82,27 @@ public final class PostgresDialect implements Dialect {
         return List.of("SET LOCAL lock_timeout = '" + timeout.toMillis() + "ms'");
     }
 
-    /** SQLSTATE 55P03, lock_not_available: lock_timeout ran out (or NOWAIT). */
-    @Override
-    public boolean isLockTimeout(SQLException e) {
-        return "55P03".equals(e.getSQLState());
-    }
-
     @Override
     public Optional<String> constraintTimingSql(boolean deferred) {
         return Optional.of(deferred ? "SET CONSTRAINTS ALL DEFERRED" : "SET CONSTRAINTS ALL IMMEDIATE");
     }
 
+    private static final Failures FAILURES = new PostgresFailures();
+
     @Override
-    public Optional<String> refusal(SQLException e) {
-        return Dialect.super.refusal(e).map(line -> PostgresErrors.withDetail(e, line));
+    public Failures failures() {
+        return FAILURES;
     }
 
     @Override
     public List<String> uninstallSql(TableShape table) {
         return PostgresScripts.uninstall(table);
+    }
+
+    /** SQL's {@code OVERRIDING SYSTEM VALUE}. */
+    @Override
+    public Optional<String> identityOverride() {
+        return Optional.of("overriding system value");
     }
 
     @Override
@@ -159,6 +167,13 @@ public final class PostgresDialect implements Dialect {
             case UUID -> Optional.of("uuid");
             default -> Optional.empty();
         };
+    }
+
+    @Override
+    public org.jooq.Condition keyInArray(org.jooq.Field<Object> key, org.jooq.Field<Object> param,
+                                         org.dovetail.core.row.ValueKind kind) {
+        String type = keyArrayType(kind).orElseThrow();
+        return org.jooq.impl.DSL.condition("{0} = ANY(CAST({1} AS " + type + "[]))", key, param);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.dovetail.core.dialect;
+package org.dovetail.core.dialect.h2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

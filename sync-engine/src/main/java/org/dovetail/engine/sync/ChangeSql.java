@@ -1,0 +1,83 @@
+package org.dovetail.engine.sync;
+
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.name;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.dovetail.core.capture.ChangeCapture;
+import org.dovetail.core.capture.Watermark;
+import org.dovetail.core.table.Bookkeeping;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Select;
+import org.jooq.SelectField;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+
+/**
+ * The SQL that reads a table's changes at one site: rows and tombstones changed since a watermark
+ * (an index range scan on the seq column), and the read point of the next watermark.
+ */
+final class ChangeSql {
+    private final SideTable side;
+    private final TablePair pair;
+    private final boolean sideA;
+    private final DSLContext dsl;
+    private final Bookkeeping bk;
+    private final Table<Record> rows;
+    private final Table<Record> tombs;
+    private final ChangeCapture capture;
+
+    ChangeSql(SideTable side) {
+        this.side = side;
+        this.pair = side.pair();
+        this.sideA = side.sideA();
+        this.dsl = side.dsl();
+        this.bk = side.bookkeeping();
+        this.rows = side.rowsTable();
+        this.tombs = side.tombsTable();
+        this.capture = side.capture();
+    }
+
+    private Field<Object> col(String name) {
+        return side.col(name);
+    }
+
+    /** All changes since the watermark not received from {@code peerName}, rows and tombstones, by seq. */
+    String changesSince(Watermark mark, String peerName) {
+        Field<Long> seq = field(name(bk.seq()), Long.class);
+        Field<Long> txid = field(name(bk.txid()), Long.class);
+        Condition since = capture.changedSince(mark, seq, txid);
+        List<SelectField<?>> live = new ArrayList<>();
+        live.add(inline(0).as("dv_dead"));
+        live.addAll(side.userColumns(false));
+        live.addAll(side.bookkeepingSelect());
+        List<SelectField<?>> dead = new ArrayList<>();
+        dead.add(inline(1));
+        for (ColumnPair c : pair.columns()) {
+            dead.add(c.key() ? col(c.name(sideA)) : DSL.inline((Object) null));
+        }
+        dead.addAll(side.bookkeepingSelect());
+        Select<?> query = dsl.select(live).from(rows).where(since).and(side.notFrom(peerName))
+                .unionAll(dsl.select(dead).from(tombs).where(since).and(side.notFrom(peerName)))
+                .orderBy(DSL.field(name(bk.seq())));
+        return dsl.renderInlined(query);
+    }
+
+    /** The highest seq in the table and its tombstones, as the read transaction sees them. */
+    String maxSeq() {
+        Field<Long> seq = field(name(bk.seq()), Long.class);
+        return dsl.renderInlined(dsl.select(DSL.greatest(
+                dsl.select(DSL.coalesce(DSL.max(seq), 0L)).from(rows).asField(),
+                dsl.select(DSL.coalesce(DSL.max(seq), 0L)).from(tombs).asField())));
+    }
+
+    /** One row, if the table or its tombstones hold any. */
+    String anyRowOrTombstone() {
+        return dsl.renderInlined(dsl.selectOne().from(rows).unionAll(dsl.selectOne().from(tombs)).limit(1));
+    }
+}

@@ -1,0 +1,129 @@
+package org.dovetail.engine.sync;
+
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.row;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.dovetail.core.dialect.Dialect;
+import org.dovetail.core.row.Values;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.SelectField;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+
+/**
+ * The SQL of verify's key-range walk over one table at one site: chunk ends, digests and rows of a
+ * range, in the same key order at every site (text keys in binary order).
+ */
+final class RangeSql {
+    private final SideTable side;
+    private final TablePair pair;
+    private final boolean sideA;
+    private final Dialect dialect;
+    private final DSLContext dsl;
+    private final Table<Record> rows;
+
+    RangeSql(SideTable side) {
+        this.side = side;
+        this.pair = side.pair();
+        this.sideA = side.sideA();
+        this.dialect = side.dialect();
+        this.dsl = side.dsl();
+        this.rows = side.rowsTable();
+    }
+
+    TablePair pair() {
+        return pair;
+    }
+
+    private Field<Object> col(String name) {
+        return side.col(name);
+    }
+
+    private List<Field<?>> orderedKey() {
+        List<Field<?>> key = new ArrayList<>();
+        for (ColumnPair c : pair.columns()) {
+            if (c.key()) {
+                key.add(c.kind() == org.dovetail.core.row.ValueKind.TEXT ? dialect.binaryOrder(col(c.name(sideA)))
+                        : col(c.name(sideA)));
+            }
+        }
+        return key;
+    }
+
+    private List<org.jooq.SortField<?>> keyOrder() {
+        return orderedKey().stream().<org.jooq.SortField<?>>map(Field::asc).toList();
+    }
+
+    /** Keys above {@code lo} (when given) up to {@code hi} (when given), in verify's key order; bind with {@link #bindRange}. */
+    private Condition inRange(boolean lo, boolean hi) {
+        Condition c = DSL.noCondition();
+        List<Field<Object>> binds = new ArrayList<>();
+        pair.columns().stream().filter(ColumnPair::key).forEach(k -> binds.add(dialect.bindField(k.kind())));
+        if (lo) {
+            c = c.and(row(orderedKey()).gt(row(binds)));
+        }
+        if (hi) {
+            c = c.and(row(orderedKey()).le(row(binds)));
+        }
+        return c;
+    }
+
+    /** Binds the range's bounds (null: open end) in the order {@link #inRange} placed them. */
+    void bindRange(PreparedStatement ps, Object[] lo, Object[] hi) throws SQLException {
+        int p = 1;
+        for (Object[] bound : new Object[][] {lo, hi}) {
+            if (bound != null) {
+                for (int k = 0; k < pair.keyCount(); k++) {
+                    Values.bind(ps, p++, pair.columns().get(k).kind(), bound[k]);
+                }
+            }
+        }
+    }
+
+    /** The live rows' user values in a key range, in key order (text keys in binary order), for verify. */
+    String rowsInRange(boolean lo, boolean hi) {
+        return dsl.renderInlined(dsl.select(side.userColumns(false)).from(rows).where(inRange(lo, hi)).orderBy(keyOrder()));
+    }
+
+    /** Every {@code every}-th key in key order: the ends of verify's chunks. */
+    String chunkEnds(int every) {
+        Field<Integer> rn = DSL.rowNumber().over(DSL.orderBy(keyOrder())).as("dv_rn");
+        List<SelectField<?>> inner = new ArrayList<>(side.userColumns(true));
+        inner.add(rn);
+        var numbered = dsl.select(inner).from(rows).asTable("dv_numbered");
+        List<Field<?>> keys = new ArrayList<>();
+        pair.columns().stream().filter(ColumnPair::key).forEach(k -> keys.add(numbered.field(k.name(sideA))));
+        return dsl.renderInlined(dsl.select(keys).from(numbered)
+                .where(DSL.field(name("dv_numbered", "dv_rn"), Integer.class).mod(every).eq(0))
+                .orderBy(DSL.field(name("dv_numbered", "dv_rn"))));
+    }
+
+    /** Row count and digest of a key range computed by the database, or empty when it cannot. */
+    java.util.Optional<String> chunkDigest(boolean lo, boolean hi) {
+        List<Field<?>> columns = new ArrayList<>(side.userColumns(false));
+        return dialect.chunkDigest(columns, keyOrder()).map(digest ->
+                dsl.renderInlined(dsl.select(DSL.count(), digest).from(rows).where(inRange(lo, hi))));
+    }
+
+    /** The digest's database kind: digests of two sites compare only when these are equal. */
+    String digestKind() {
+        return dialect.name();
+    }
+
+    /** Reads one row of {@link #rowsInRange}. */
+    Object[] readValues(ResultSet rs) throws SQLException {
+        Object[] values = new Object[pair.columns().size()];
+        for (int c = 0; c < values.length; c++) {
+            values[c] = Values.read(rs, c + 1, pair.columns().get(c).kind());
+        }
+        return values;
+    }
+}
