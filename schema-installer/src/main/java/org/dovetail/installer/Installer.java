@@ -262,7 +262,7 @@ public final class Installer {
                 }
                 removed.add(table.schema() + "." + table.name());
             }
-            execute(connection, List.of("DROP SCHEMA IF EXISTS \"" + dialect.metaSchema() + "\" CASCADE"));
+            execute(connection, dialect.dropMetadataSql());
             connection.commit();
             return new UninstallResult(site.name(), removed, true);
         } catch (SQLException e) {

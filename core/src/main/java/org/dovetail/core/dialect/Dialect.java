@@ -110,6 +110,16 @@ public interface Dialect {
         return List.of();
     }
 
+    /** The statements that drop the metadata schema with everything in it (uninstall's last step). */
+    default List<String> dropMetadataSql() {
+        return List.of("DROP SCHEMA IF EXISTS \"" + metaSchema().replace("\"", "\"\"") + "\" CASCADE");
+    }
+
+    /** The database's current time as a time with offset (the backfill's dv_changed_at). */
+    default org.jooq.Field<java.time.OffsetDateTime> currentTime() {
+        return org.jooq.impl.DSL.currentOffsetDateTime();
+    }
+
     /** An SQL expression for a new random origin id (a UUID as text). */
     String newOriginExpression();
 

@@ -139,6 +139,7 @@ public final class MariaDbDialect implements Dialect {
     }
 
     /** The metadata database, dropped last by uninstall. */
+    @Override
     public List<String> dropMetadataSql() {
         return List.of("DROP DATABASE IF EXISTS " + MariaDbNames.quote(meta));
     }
@@ -149,20 +150,18 @@ public final class MariaDbDialect implements Dialect {
         return List.of("SET SESSION lock_wait_timeout = " + Math.max(1, (timeout.toMillis() + 999) / 1000));
     }
 
-    /** 1205: lock wait timeout exceeded (metadata or row lock). */
+    private static final org.dovetail.core.dialect.Failures FAILURES = new MariaDbFailures();
+
+    /** Read by their error codes (MariaDB gives many errors one SQLSTATE); lines without statements. */
     @Override
-    public boolean isLockTimeout(SQLException e) {
-        return e.getErrorCode() == 1205;
+    public org.dovetail.core.dialect.Failures failures() {
+        return FAILURES;
     }
 
+    /** UTC, as every time Dovetail keeps at a MariaDB site (DATETIME(6) has no offset). */
     @Override
-    public Optional<String> refusal(SQLException e) {
-        return MariaDbErrors.refusal(e);
-    }
-
-    /** One line naming table, key or constraint, never the statement. */
-    public String describe(SQLException e) {
-        return MariaDbErrors.describe(e);
+    public org.jooq.Field<java.time.OffsetDateTime> currentTime() {
+        return org.jooq.impl.DSL.field("UTC_TIMESTAMP(6)", java.time.OffsetDateTime.class);
     }
 
     @Override
