@@ -17,18 +17,21 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Real databases for sync tests: named sites on PostgreSQL (a fresh database each, from the
- * suite's own server) or H2 in memory, a dovetail.yml naming them, and plain-JDBC access as
- * an application would have.
+ * Real databases for sync tests: named sites on PostgreSQL or MariaDB (a fresh database each,
+ * from the suite's own throwaway server of that kind) or H2 in memory, a dovetail.yml naming
+ * them, and plain-JDBC access as an application would have. MariaDB sites log in with a
+ * password, which dovetail.yml names by a password file.
  */
 public final class TestSites implements AutoCloseable {
     /** The database kinds a site can be. */
-    public enum Kind { PG, H2 }
+    public enum Kind { PG, H2, MARIADB }
 
     private final PostgresDatabaseExtension pg;
     private final Map<String, String> urls = new LinkedHashMap<>();
     private final Map<String, String> users = new LinkedHashMap<>();
     private final List<TestDatabase> databases = new ArrayList<>();
+    private final List<String> mariaDbs = new ArrayList<>();
+    private final Map<String, Path> passwordFiles = new LinkedHashMap<>();
     private final List<Connection> keepAlive = new ArrayList<>();
     private final Path dir;
 
@@ -48,6 +51,19 @@ public final class TestSites implements AutoCloseable {
             databases.add(db);
             urls.put(name, db.url());
             users.put(name, db.user());
+        } else if (kind == Kind.MARIADB) {
+            MariaDbServer server = MariaDbServer.get();
+            String db = server.createDatabase(name);
+            mariaDbs.add(db);
+            urls.put(name, server.jdbcUrl(db));
+            users.put(name, MariaDbServer.USER);
+            try {
+                Path file = dir.resolve(name + ".password");
+                Files.writeString(file, server.password());
+                passwordFiles.put(name, file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         } else {
             String url = "jdbc:h2:mem:" + name + "_" + UUID.randomUUID().toString().substring(0, 8)
                     + ";DB_CLOSE_DELAY=-1";
@@ -66,8 +82,13 @@ public final class TestSites implements AutoCloseable {
     /** Writes dovetail.yml naming the sites and the given tables section (YAML lines). */
     public Path config(String... tablesYaml) {
         StringBuilder yaml = new StringBuilder("sites:\n");
-        urls.forEach((name, url) -> yaml.append("  ").append(name).append(":\n    url: ").append(url)
-                .append("\n    user: ").append(users.get(name)).append('\n'));
+        urls.forEach((name, url) -> {
+            yaml.append("  ").append(name).append(":\n    url: ").append(url)
+                    .append("\n    user: ").append(users.get(name)).append('\n');
+            if (passwordFiles.containsKey(name)) {
+                yaml.append("    password-file: ").append(passwordFiles.get(name)).append('\n');
+            }
+        });
         yaml.append(String.join("\n", tablesYaml)).append('\n');
         Path file = dir.resolve("dovetail.yml");
         try {
@@ -92,6 +113,13 @@ public final class TestSites implements AutoCloseable {
     }
 
     public Connection connect(String site) throws SQLException {
+        if (passwordFiles.containsKey(site)) {
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("user", users.get(site));
+            props.setProperty("password", MariaDbServer.get().password());
+            props.setProperty("timezone", "UTC");
+            return DriverManager.getConnection(urls.get(site), props);
+        }
         return DriverManager.getConnection(urls.get(site), users.get(site), "");
     }
 
@@ -140,5 +168,6 @@ public final class TestSites implements AutoCloseable {
             }
         }
         databases.forEach(TestDatabase::close);
+        mariaDbs.forEach(db -> MariaDbServer.get().dropDatabase(db));
     }
 }
