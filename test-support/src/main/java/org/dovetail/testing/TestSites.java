@@ -99,6 +99,11 @@ public final class TestSites implements AutoCloseable {
         return file;
     }
 
+    /** The sites' names, in the order they were added. */
+    public List<String> names() {
+        return List.copyOf(urls.keySet());
+    }
+
     public Path dir() {
         return dir;
     }

@@ -18,7 +18,7 @@
 --   ${meta}                the site's metadata database, quoted
 --   ${site}                this site's name, as an SQL string literal
 --   ${ins_trigger} ${upd_trigger} ${del_trigger}   the three triggers' names, database-qualified
---   ${new_key_is}          the key columns equal NEW's: `id` <=> NEW.`id` AND ...
+--   ${new_key_is}          the key columns equal NEW's: `id` = NEW.`id` AND ...
 --   ${old_key_values}      OLD.`id`, ...
 --   ${key_moved}           whether an UPDATE changes the key: NOT (NEW.`id` <=> OLD.`id` AND ...)
 --   ${same_user_values}    whether an UPDATE leaves every user column as it was, byte for byte:
@@ -51,20 +51,21 @@ CREATE TABLE IF NOT EXISTS ${guard} (
     CONSTRAINT ${guard_fk} FOREIGN KEY (${key_columns}) REFERENCES ${table} (${key_columns})
 ) ENGINE=InnoDB SELECT ${key_columns} FROM ${table} LIMIT 0;
 -- INSERT: applying mode keeps what the sync wrote and takes a change number; otherwise the key's
--- history continues from its tombstone, if any. The first read waits for a transaction deleting
--- the same key to end (its tombstone is then visible to the locking read that follows).
+-- history continues from its tombstone, if any. The tombstone is looked up by a plain
+-- (consistent) read: a locking read of a key without a tombstone would lock the gap under
+-- REPEATABLE READ and hold up other sessions' deletes until this transaction ends. So, unlike
+-- PostgreSQL, an INSERT does not wait for a transaction deleting the same key (see
+-- docs/bookkeeping.md, "MariaDB", for what that leaves).
 CREATE OR REPLACE TRIGGER ${ins_trigger} BEFORE INSERT ON ${table} FOR EACH ROW
 BEGIN
     DECLARE tomb_version bigint DEFAULT NULL;
     DECLARE tomb_origin varchar(36) DEFAULT NULL;
-    DECLARE live int DEFAULT 0;
     DECLARE CONTINUE HANDLER FOR NOT FOUND SET tomb_version = NULL;
     IF @dovetail_applying IS NOT NULL
             AND @dovetail_applying = (SELECT secret FROM ${meta}.`applying_secret` WHERE id = 1) THEN
         SET NEW.dv_seq = ${meta}.`next_seq`();
     ELSE
-        SELECT COUNT(*) INTO live FROM ${table} WHERE ${new_key_is} LOCK IN SHARE MODE;
-        SELECT dv_version, dv_origin INTO tomb_version, tomb_origin FROM ${tomb} WHERE ${new_key_is} FOR UPDATE;
+        SELECT dv_version, dv_origin INTO tomb_version, tomb_origin FROM ${tomb} WHERE ${new_key_is};
         IF tomb_version IS NOT NULL THEN
             DELETE FROM ${tomb} WHERE ${new_key_is};
             SET NEW.dv_version = tomb_version + 1, NEW.dv_origin = tomb_origin;
@@ -99,7 +100,7 @@ BEGIN
                     dv_site = VALUES(dv_site), dv_changed_at = VALUES(dv_changed_at), dv_seq = VALUES(dv_seq),
                     dv_from = NULL;
             END IF;
-            SELECT dv_version, dv_origin INTO tomb_version, tomb_origin FROM ${tomb} WHERE ${new_key_is} FOR UPDATE;
+            SELECT dv_version, dv_origin INTO tomb_version, tomb_origin FROM ${tomb} WHERE ${new_key_is};
             IF tomb_version IS NOT NULL THEN
                 DELETE FROM ${tomb} WHERE ${new_key_is};
                 SET NEW.dv_version = tomb_version + 1, NEW.dv_origin = tomb_origin;

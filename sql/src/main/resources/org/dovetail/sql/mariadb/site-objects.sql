@@ -21,20 +21,20 @@ VALUES (1, SHA2(CONCAT(UUID(), RAND(), RAND(), CONNECTION_ID(), SYSDATE(6)), 256
 -- transaction until it ends, before the number is taken. A reader that sees the sequence past
 -- the number therefore sees the row (READ UNCOMMITTED) and, while the row is locked, never
 -- moves its mark to the number or beyond. A row left from an earlier transaction holds a
--- smaller first number: the reader stops lower than it needs to, never higher.
+-- smaller first number: the reader stops lower than it needs to, never higher. The upsert takes
+-- a lock on the connection's own row only (a locking read of a missing row would lock the gap
+-- and make other connections' first writes wait for this transaction).
 DROP FUNCTION IF EXISTS ${meta}.`next_seq`;
 CREATE FUNCTION ${meta}.`next_seq`() RETURNS bigint
 NOT DETERMINISTIC MODIFIES SQL DATA SQL SECURITY DEFINER
 BEGIN
-    DECLARE first bigint DEFAULT NULL;
+    DECLARE first bigint;
     DECLARE n bigint;
-    DECLARE CONTINUE HANDLER FOR NOT FOUND SET first = NULL;
+    INSERT INTO ${meta}.`in_flight` (conn_id, first_seq) VALUES (CONNECTION_ID(), 0)
+        ON DUPLICATE KEY UPDATE first_seq = first_seq;
     SELECT first_seq INTO first FROM ${meta}.`in_flight` WHERE conn_id = CONNECTION_ID() FOR UPDATE;
-    IF first IS NULL THEN
-        INSERT INTO ${meta}.`in_flight` (conn_id, first_seq) VALUES (CONNECTION_ID(), 0);
-    END IF;
     SET n = NEXTVAL(${meta}.`change_seq`);
-    IF first IS NULL OR first = 0 THEN
+    IF first = 0 THEN
         UPDATE ${meta}.`in_flight` SET first_seq = n WHERE conn_id = CONNECTION_ID();
     END IF;
     RETURN n;

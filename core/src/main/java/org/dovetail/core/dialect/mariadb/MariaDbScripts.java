@@ -48,7 +48,7 @@ final class MariaDbScripts {
         p.put("ins_trigger", qualified(db, MariaDbNames.trigger(table.name(), "ins")));
         p.put("upd_trigger", qualified(db, MariaDbNames.trigger(table.name(), "upd")));
         p.put("del_trigger", qualified(db, MariaDbNames.trigger(table.name(), "del")));
-        p.put("new_key_is", key.stream().map(k -> quote(k) + " <=> NEW." + quote(k)).collect(Collectors.joining(" AND ")));
+        p.put("new_key_is", key.stream().map(k -> quote(k) + " = NEW." + quote(k)).collect(Collectors.joining(" AND ")));
         p.put("old_key_values", key.stream().map(k -> "OLD." + quote(k)).collect(Collectors.joining(", ")));
         p.put("key_moved", "NOT (" + key.stream().map(k -> "NEW." + quote(k) + " <=> OLD." + quote(k))
                 .collect(Collectors.joining(" AND ")) + ")");
