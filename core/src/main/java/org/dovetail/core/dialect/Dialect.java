@@ -31,6 +31,11 @@ public interface Dialect {
     /** Folds an unquoted identifier as the database does ({@code items} is H2's {@code ITEMS}). */
     String fold(String unquotedIdentifier);
 
+    /** The URL handed to the JDBC driver for the configured one (the same unless the driver needs more). */
+    default String driverUrl(String configuredUrl) {
+        return configuredUrl;
+    }
+
     /** Extra JDBC connection properties (timeouts), never credentials. */
     default java.util.Map<String, String> connectionProperties() {
         return java.util.Map.of();

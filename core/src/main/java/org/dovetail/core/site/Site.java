@@ -59,7 +59,7 @@ public final class Site {
         }
         props.putAll(dialect.connectionProperties());
         try {
-            Connection connection = DriverManager.getConnection(config.url(), props);
+            Connection connection = DriverManager.getConnection(dialect.driverUrl(config.url()), props);
             connection.setAutoCommit(false);
             return connection;
         } catch (SQLException e) {

@@ -86,11 +86,20 @@ public final class MariaDbDialect implements Dialect {
         return unquotedIdentifier;
     }
 
+    /** A jdbc:mysql: URL gets the MariaDB driver's {@code permitMysqlScheme}, without which the driver declines it. */
+    @Override
+    public String driverUrl(String configuredUrl) {
+        if (!configuredUrl.startsWith(MYSQL) || configuredUrl.contains("permitMysqlScheme")) {
+            return configuredUrl;
+        }
+        return configuredUrl + (configuredUrl.contains("?") ? "&" : "?") + "permitMysqlScheme";
+    }
+
     /** The session runs in UTC with utf8mb4, databases are reported as schemas, errors as SQL errors. */
     @Override
     public Map<String, String> connectionProperties() {
         return Map.of("useCatalogTerm", "SCHEMA", "timezone", "UTC", "connectTimeout", "10000",
-                "permitMysqlScheme", "true", "sessionVariables", "sql_mode='" + SQL_MODE + "',innodb_lock_wait_timeout=50");
+                "sessionVariables", "sql_mode='" + SQL_MODE + "',innodb_lock_wait_timeout=50");
     }
 
     /** Strict, standard quoting of strings; no ANSI_QUOTES (jOOQ quotes names with backticks). */
