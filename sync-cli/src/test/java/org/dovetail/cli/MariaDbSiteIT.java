@@ -31,6 +31,12 @@ class MariaDbSiteIT {
         roundTrip(Kind.PG);
     }
 
+    /** Two sites on one server: each has its own metadata database and pair lock name. */
+    @Test
+    void insertsUpdatesDeletesBothWaysWithMariaDb() {
+        roundTrip(Kind.MARIADB);
+    }
+
     @Test
     void insertsUpdatesDeletesBothWaysWithH2() {
         roundTrip(Kind.H2);

@@ -41,6 +41,11 @@ public interface Dialect {
         return java.util.Map.of();
     }
 
+    /** Connection properties of Flyway's connections, over {@link #connectionProperties()}. */
+    default java.util.Map<String, String> migrationConnectionProperties() {
+        return java.util.Map.of();
+    }
+
     /** The schema holding Dovetail's metadata tables. */
     default String metaSchema() {
         return fold("dovetail");

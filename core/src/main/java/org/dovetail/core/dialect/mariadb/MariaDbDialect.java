@@ -102,6 +102,15 @@ public final class MariaDbDialect implements Dialect {
                 "sessionVariables", "sql_mode='" + SQL_MODE + "',innodb_lock_wait_timeout=50");
     }
 
+    /**
+     * Flyway's MariaDB support names databases as JDBC catalogs: with {@code useCatalogTerm=SCHEMA}
+     * the driver would ignore the catalog Flyway asks about and find another site's history table.
+     */
+    @Override
+    public Map<String, String> migrationConnectionProperties() {
+        return Map.of("useCatalogTerm", "CATALOG");
+    }
+
     /** Strict, standard quoting of strings; no ANSI_QUOTES (jOOQ quotes names with backticks). */
     static final String SQL_MODE = "STRICT_TRANS_TABLES,STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,"
             + "NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO";
