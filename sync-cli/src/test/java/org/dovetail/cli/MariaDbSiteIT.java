@@ -83,6 +83,40 @@ class MariaDbSiteIT {
         }
     }
 
+    /** Rows the MariaDB site refuses (a unique key, a check) are set aside as rejected; the rest syncs. */
+    @Test
+    void refusedRowsBecomeRejectedRecordsNamingTheConstraint() {
+        try (TestSites sites = new TestSites(pg)
+                .site("office", Kind.MARIADB, "CREATE TABLE codes (id INT PRIMARY KEY, code VARCHAR(10),"
+                        + " n INT, CONSTRAINT codes_code_key UNIQUE (code), CONSTRAINT codes_n_check CHECK (n >= 0))")
+                .site("desk", Kind.PG, "CREATE TABLE codes (id INT PRIMARY KEY, code VARCHAR(10), n INT)")) {
+            String config = sites.config("tables: [codes]").toString();
+            ok(CliRun.of("install", "office", "--config", config));
+            ok(CliRun.of("install", "desk", "--config", config));
+            sites.exec("office", "INSERT INTO codes VALUES (1, 'A', 1)");
+            ok(CliRun.of("sync", "office", "desk", "--config", config));
+            sites.exec("desk", "INSERT INTO codes VALUES (2, 'A', 1)", "INSERT INTO codes VALUES (3, 'B', -1)",
+                    "INSERT INTO codes VALUES (4, 'C', 1)");
+            CliRun sync = CliRun.of("sync", "desk", "office", "--config", config);
+            assertThat(sync.exitCode()).as(sync.out() + sync.err()).isEqualTo(3);
+            assertThat(sites.rows("office", "SELECT id FROM codes ORDER BY id")).containsExactly(List.of("1"), List.of("4"));
+            CliRun list = CliRun.of("conflicts", "list", "office", "--status", "all", "--format", "csv", "--config", config);
+            ok(list);
+            List<String> lines = list.out().lines().toList();
+            assertThat(lines).hasSize(3);
+            assertThat(lines.subList(1, 3)).allSatisfy(line -> assertThat(line).contains("rejected"));
+            for (String line : lines.subList(1, 3)) {
+                CliRun show = CliRun.of("conflicts", "show", "office", line.split(",")[0], "--config", config);
+                ok(show);
+                assertThat(show.out()).doesNotContainIgnoringCase("insert into").doesNotContain("(conn=");
+            }
+            String both = lines.get(1) + lines.get(2) + CliRun.of("conflicts", "show", "office", lines.get(1).split(",")[0],
+                    "--config", config).out() + CliRun.of("conflicts", "show", "office", lines.get(2).split(",")[0],
+                    "--config", config).out();
+            assertThat(both).contains("codes_code_key").contains("codes_n_check");
+        }
+    }
+
     /**
      * A change number is taken at write time and visible at commit: a transaction that took its
      * number before another one committed a higher number, and stays open across a sync, is
