@@ -16,6 +16,11 @@ import org.dovetail.core.DovetailException;
 /**
  * The spreadsheet round trip: conflicts exported as RFC 4180 CSV with an empty
  * {@code decision} column, and decisions read back with every bad row named by line.
+ *
+ * <p>A spreadsheet runs a cell starting with {@code =}, {@code +}, {@code -}, {@code @}, tab or
+ * carriage return as a formula, and row values come from the applications' users: such a cell is
+ * written with a leading {@code '} (as is a value that starts with {@code '} itself), which the
+ * spreadsheet shows as text and {@link #read} removes again, so every cell reads back exactly.
  */
 public final class ConflictCsv {
     public static final List<String> EXPORT_COLUMNS = List.of("id", "table", "key", "kind", "status", "winner",
@@ -35,9 +40,12 @@ public final class ConflictCsv {
             CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder()
                     .setHeader(EXPORT_COLUMNS.toArray(String[]::new)).build());
             for (Conflict c : conflicts) {
-                csv.printRecord(c.id(), c.table(), key.apply(c), c.kind(), c.status(),
-                        c.winner() == null ? "" : c.winner(), c.detectedAt(), c.siteA(), c.siteB(),
-                        c.rowA(), c.rowB(), "");
+                List<Object> cells = new ArrayList<>();
+                for (Object cell : java.util.Arrays.asList(c.id(), c.table(), key.apply(c), c.kind(), c.status(),
+                        c.winner(), c.detectedAt(), c.siteA(), c.siteB(), c.rowA(), c.rowB(), "")) {
+                    cells.add(cell == null ? "" : asText(cell.toString()));
+                }
+                csv.printRecord(cells);
             }
             csv.flush();
         } catch (IOException e) {
@@ -78,8 +86,8 @@ public final class ConflictCsv {
                     throw DovetailException.usage(fileName + " line " + line + ": expected " + header.size()
                             + " fields, found " + record.size());
                 }
-                String id = record.get("id");
-                String decision = record.get("decision");
+                String id = fromText(record.get("id"));
+                String decision = fromText(record.get("decision"));
                 if (id.isBlank()) {
                     throw DovetailException.usage(fileName + " line " + line + ": empty id");
                 }
@@ -96,6 +104,19 @@ public final class ConflictCsv {
         } catch (IOException | UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
             throw DovetailException.usage(fileName + ": not a readable CSV file: " + e.getMessage());
         }
+    }
+
+    /** The cell as a spreadsheet shows it as text: a leading {@code '} before what would start a formula. */
+    public static String asText(String cell) {
+        if (cell.isEmpty()) {
+            return cell;
+        }
+        return "=+-@\t\r'".indexOf(cell.charAt(0)) >= 0 ? "'" + cell : cell;
+    }
+
+    /** The value of a cell {@link #asText} wrote (a spreadsheet keeps the leading {@code '} when it saves CSV). */
+    public static String fromText(String cell) {
+        return cell.startsWith("'") ? cell.substring(1) : cell;
     }
 
     /** Spreadsheets save "CSV UTF-8" with a byte order mark; it is not part of the first column's name. */

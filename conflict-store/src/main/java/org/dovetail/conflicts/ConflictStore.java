@@ -195,6 +195,12 @@ public final class ConflictStore {
                 .fetch(this::toConflict);
     }
 
+    /** The conflicts recorded by one sync run (the records it created, not older ones it updated), oldest first. */
+    public List<Conflict> ofRun(String runId) {
+        return dsl.selectFrom(table).where(s("run_id").eq(runId)).orderBy(t("detected_at"), s("conflict_id"))
+                .fetch(this::toConflict);
+    }
+
     private Conflict toConflict(Record r) {
         return new Conflict(r.get(s("conflict_id")), r.get(s("table_key")), r.get(s("key_text")), r.get(s("kind")),
                 r.get(s("site_a")), r.get(s("site_b")), r.get(s("row_a")), r.get(s("row_b")), r.get(s("winner")),

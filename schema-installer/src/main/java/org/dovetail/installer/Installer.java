@@ -60,35 +60,67 @@ public final class Installer {
             SiteMetadata metadata = new SiteMetadata(connection, dialect);
             List<TableShape> shapes = new TableCheck(site, connection).checkAll(tables, metadata.exists());
             connection.rollback();
-            int migrations = MetadataSchema.migrate(site);
-            SiteIdentity identity = metadata.ensureIdentity(site.name());
-            execute(connection, dialect.installSiteSql());
-            connection.commit();
+            InstallPlan plan = InstallPlan.of(site, connection, shapes, lockTimeout, lockAttempts);
+            Running running = new Running(connection, metadata);
+            plan.run(running);
             List<InstallResult.TableInstall> results = new ArrayList<>();
             for (int i = 0; i < shapes.size(); i++) {
                 TableShape shape = shapes.get(i);
-                boolean already = metadata.isRegistered(shape);
-                connection.commit();
-                // registered with its triggers, atomically: the sync never sees one without the other
-                inShortTransaction(connection, shape, dialect.installSql(shape, identity.name()),
-                        () -> metadata.register(shape));
-                long backfilled = new Backfill(connection, dialect).run(shape, identity.name());
-                // after the backfill: one sorted build each instead of an index entry per backfilled row
-                for (IndexBuild index : dialect.installIndexes(shape)) {
-                    build(connection, index);
-                }
-                execute(connection, dialect.afterBackfillSql(shape));
-                connection.commit();
-                results.add(new InstallResult.TableInstall(tables.get(i).toString(), already, backfilled));
+                results.add(new InstallResult.TableInstall(tables.get(i).toString(),
+                        running.already.contains(shape.key()), running.backfilled.getOrDefault(shape.key(), 0L)));
             }
-            SequenceSlots slots = new SequenceSlots(connection, dialect, site.config().slot());
-            List<String> slotSql = slots.statements(shapes);
-            execute(connection, slotSql);
-            connection.commit();
-            return new InstallResult(site.name(), migrations, results, slots.slot().map(Object::toString).orElse(null),
-                    slotSql.size(), Duration.ofNanos(System.nanoTime() - start));
+            return new InstallResult(site.name(), running.migrations, results,
+                    plan.slot().map(Object::toString).orElse(null), plan.slottedSequences(),
+                    Duration.ofNanos(System.nanoTime() - start));
         } catch (SQLException | DataAccessException e) {
             throw DovetailException.failed("install at site '" + site.name() + "' failed: " + SqlErrors.describe(e), e);
+        }
+    }
+
+    /** Runs an {@link InstallPlan} on the install's connection, noting what each table's steps found. */
+    private final class Running implements InstallPlan.Execution {
+        private final Connection connection;
+        private final SiteMetadata metadata;
+        private final java.util.Set<String> already = new java.util.HashSet<>();
+        private final java.util.Map<String, Long> backfilled = new java.util.HashMap<>();
+        private int migrations;
+
+        Running(Connection connection, SiteMetadata metadata) {
+            this.connection = connection;
+            this.metadata = metadata;
+        }
+
+        @Override
+        public void migrate() throws SQLException {
+            migrations = MetadataSchema.migrate(site);
+            metadata.ensureIdentity(site.name());
+            connection.commit();
+        }
+
+        @Override
+        public void execute(List<String> statements) throws SQLException {
+            Installer.execute(connection, statements);
+            connection.commit();
+        }
+
+        @Override
+        public void installTable(TableShape shape, List<String> statements) throws SQLException {
+            if (metadata.isRegistered(shape)) {
+                already.add(shape.key());
+            }
+            connection.commit();
+            // registered with its triggers, atomically: the sync never sees one without the other
+            inShortTransaction(connection, shape, statements, () -> metadata.register(shape));
+        }
+
+        @Override
+        public void backfill(TableShape shape) throws SQLException {
+            backfilled.put(shape.key(), new Backfill(connection, site.dialect()).run(shape, site.name()));
+        }
+
+        @Override
+        public void build(IndexBuild index) throws SQLException {
+            Installer.build(connection, index);
         }
     }
 
@@ -176,69 +208,11 @@ public final class Installer {
     /** The DDL install would run, for a DBA to read, without changing anything. */
     public String printSql(List<TableName> tables) {
         Dialect dialect = site.dialect();
-        StringBuilder out = new StringBuilder();
         try (Connection connection = site.connect()) {
             SiteMetadata metadata = new SiteMetadata(connection, dialect);
             List<TableShape> shapes = new TableCheck(site, connection).checkAll(tables, metadata.exists());
             connection.rollback();
-            out.append("-- Dovetail metadata schema ").append(dialect.metaSchema())
-                    .append(" (applied by Flyway, history table ").append(dialect.metaSchema()).append('.')
-                    .append(dialect.fold(MetadataSchema.HISTORY_TABLE)).append(")\n");
-            for (String migration : MetadataSchema.pendingScripts(site)) {
-                out.append(migration).append('\n');
-            }
-            List<String> siteSql = dialect.installSiteSql();
-            if (!siteSql.isEmpty()) {
-                out.append("\n-- shared by the triggers of every table\n");
-                siteSql.forEach(statement -> appendStatement(out, statement));
-            }
-            for (TableShape shape : shapes) {
-                out.append("\n-- table ").append(shape.key()).append('\n');
-                List<String> lockTimeoutSql = dialect.lockTimeoutSql(lockTimeout);
-                out.append("-- in one transaction");
-                if (!lockTimeoutSql.isEmpty()) {
-                    out.append(", which waits at most ").append(lockTimeout.toMillis()).append(" ms for a lock")
-                            .append(" and is tried up to ").append(lockAttempts).append(" times");
-                }
-                out.append("; install also records the table and its columns in ").append(dialect.metaSchema())
-                        .append('.').append(dialect.fold("replicated_table")).append(" and ").append(dialect.metaSchema())
-                        .append('.').append(dialect.fold("install_column")).append(" in it\n");
-                out.append("BEGIN;\n");
-                for (String statement : lockTimeoutSql) {
-                    appendStatement(out, statement);
-                }
-                for (String statement : dialect.installSql(shape, site.name())) {
-                    appendStatement(out, statement);
-                }
-                out.append("COMMIT;\n");
-                out.append("-- then existing rows get dv_version 1, a new dv_origin and a dv_seq, in primary-key")
-                        .append(" ranges of ").append(Backfill.BATCH).append(" rows per transaction\n");
-                List<IndexBuild> indexes = dialect.installIndexes(shape);
-                if (!indexes.isEmpty()) {
-                    out.append("-- then the indexes, each statement outside a transaction; an index left invalid by an")
-                            .append(" interrupted install (pg_index.indisvalid false) is dropped first\n");
-                }
-                for (IndexBuild index : indexes) {
-                    out.append("-- (if invalid: ").append(index.drop()).append(";)\n");
-                    appendStatement(out, index.create());
-                }
-                for (String statement : dialect.afterBackfillSql(shape)) {
-                    appendStatement(out, statement);
-                }
-            }
-            SequenceSlots slots = new SequenceSlots(connection, dialect, site.config().slot());
-            List<String> slotSql = slots.statements(shapes);
-            connection.rollback();
-            if (slots.slot().isPresent()) {
-                out.append("\n-- then the sequences feeding replicated columns hand out only ").append(slots.slot().get())
-                        .append(" (keys.step, sites.").append(site.name()).append(".slot), from above their columns'")
-                        .append(" largest values").append(slotSql.isEmpty() ? ": all of them do already" : "")
-                        .append('\n');
-            }
-            for (String statement : slotSql) {
-                appendStatement(out, statement);
-            }
-            return out.toString();
+            return InstallPlan.of(site, connection, shapes, lockTimeout, lockAttempts).print();
         } catch (SQLException e) {
             throw DovetailException.failed("reading site '" + site.name() + "' failed: " + SqlErrors.describe(e), e);
         }
@@ -269,10 +243,6 @@ public final class Installer {
             throw DovetailException.failed("uninstall at site '" + site.name() + "' failed: "
                     + SqlErrors.describe(e), e);
         }
-    }
-
-    private static void appendStatement(StringBuilder out, String statement) {
-        out.append(statement.strip()).append(statement.strip().endsWith(";") ? "\n" : ";\n");
     }
 
     private static void execute(Connection connection, List<String> statements) throws SQLException {

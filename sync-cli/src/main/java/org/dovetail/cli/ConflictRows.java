@@ -27,6 +27,25 @@ final class ConflictRows {
         return String.join(",", read(c.keyJson(), new TypeReference<List<String>>() { }));
     }
 
+    /**
+     * Records as a JSON array for a notify command: each record's list columns plus both copies
+     * ({@code row_a}, {@code row_b}: column to text value, null for a deleted row).
+     */
+    static String json(List<Conflict> conflicts) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Conflict c : conflicts) {
+            Map<String, Object> one = new LinkedHashMap<>(listRow(c));
+            one.put("row_a", c.rowA() == null ? null : read(c.rowA(), new TypeReference<Map<String, String>>() { }));
+            one.put("row_b", c.rowB() == null ? null : read(c.rowB(), new TypeReference<Map<String, String>>() { }));
+            out.add(one);
+        }
+        try {
+            return JSON.writeValueAsString(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static Map<String, String> listRow(Conflict c) {
         Map<String, String> row = new LinkedHashMap<>();
         row.put("id", c.id());

@@ -79,7 +79,8 @@ final class ConflictsCommand implements Runnable {
                     CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder()
                             .setHeader(ConflictRows.LIST_COLUMNS.toArray(String[]::new)).build());
                     for (Map<String, String> row : rows) {
-                        csv.printRecord(row.values());
+                        csv.printRecord(row.values().stream()
+                                .map(v -> v == null ? "" : org.dovetail.conflicts.ConflictCsv.asText(v)).toList());
                     }
                     csv.flush();
                 }

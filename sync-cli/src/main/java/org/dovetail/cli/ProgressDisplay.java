@@ -1,38 +1,64 @@
 package org.dovetail.cli;
 
+import java.text.DecimalFormat;
+import java.time.temporal.ChronoUnit;
+import java.util.function.Supplier;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.dovetail.engine.sync.SyncProgress;
 
 /**
- * A progress bar on stderr while a sync runs, drawn only when stderr is a terminal (so
- * never in cron); the bar library redraws it in place.
+ * A progress bar on stderr while a sync runs, drawn only when stderr is a terminal (so never in
+ * cron): one per table and direction with the number of changes to send known up front, so it
+ * shows the percentage, rows per second and the time left; the bar library redraws it in place
+ * and erases it when the pass is done, so the summary lines stand alone.
  */
 final class ProgressDisplay implements SyncProgress, AutoCloseable {
-    private final boolean enabled;
+    /** A new consumer per bar (a bar closes its consumer); null when nothing is drawn. */
+    private final Supplier<ProgressBarConsumer> consumer;
     private ProgressBar bar;
 
-    private ProgressDisplay(boolean enabled) {
-        this.enabled = enabled;
+    private ProgressDisplay(Supplier<ProgressBarConsumer> consumer) {
+        this.consumer = consumer;
     }
 
     static ProgressDisplay forTerminal(boolean wanted) {
-        return new ProgressDisplay(wanted && System.console() != null && System.getenv("TERM") != null
-                && !"dumb".equals(System.getenv("TERM")));
+        boolean terminal = wanted && System.console() != null && System.getenv("TERM") != null
+                && !"dumb".equals(System.getenv("TERM"));
+        return new ProgressDisplay(terminal ? () -> new ConsoleProgressBarConsumer(System.err) : null);
+    }
+
+    /** A display drawing into the consumers {@code consumer} makes (tests). */
+    static ProgressDisplay into(Supplier<ProgressBarConsumer> consumer) {
+        return new ProgressDisplay(consumer);
+    }
+
+    @Override
+    public boolean wantsTotals() {
+        return consumer != null;
+    }
+
+    @Override
+    public synchronized void starting(String table, boolean push, long changes) {
+        close();
+        if (consumer == null || changes == 0) {
+            return;
+        }
+        bar = new ProgressBarBuilder().setTaskName(table + (push ? " push" : " pull")).setInitialMax(changes)
+                .setUnit(" rows", 1).showSpeed(new DecimalFormat("#,##0")).setSpeedUnit(ChronoUnit.SECONDS)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).setConsumer(consumer.get())
+                .clearDisplayOnFinish().build();
     }
 
     @Override
     public synchronized void processed(String table, long rows) {
-        if (!enabled) {
-            return;
+        if (bar != null) {
+            // echoes and held rows are read too: never past the end
+            bar.stepBy(Math.min(rows, Math.max(0, bar.getMax() - bar.getCurrent())));
         }
-        if (bar == null) {
-            bar = new ProgressBarBuilder().setTaskName("sync").setInitialMax(-1).setUnit(" rows", 1)
-                    .setStyle(ProgressBarStyle.ASCII).continuousUpdate().setUpdateIntervalMillis(250).build();
-        }
-        bar.setExtraMessage(table);
-        bar.stepBy(rows);
     }
 
     @Override

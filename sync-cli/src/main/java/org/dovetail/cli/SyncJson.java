@@ -15,7 +15,38 @@ final class SyncJson {
     private SyncJson() {
     }
 
+    /** {@code sync HUB --all --json}: an array with one object per peer, in peer order. */
+    static String of(org.dovetail.engine.sync.HubSync.Result r) {
+        List<Map<String, Object>> peers = new java.util.ArrayList<>();
+        for (org.dovetail.engine.sync.HubSync.Peer peer : r.peers()) {
+            Map<String, Object> one;
+            if (peer.result() != null) {
+                one = map(peer.result());
+            } else {
+                one = new LinkedHashMap<>();
+                one.put("site_a", r.hub());
+                one.put("site_b", peer.name());
+                one.put("error", peer.error());
+                one.put("exit_code", peer.exitCode().code());
+            }
+            peers.add(one);
+        }
+        return write(peers);
+    }
+
     static String of(SyncResult r) {
+        return write(map(r));
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> map(SyncResult r) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("run_id", r.runId());
         out.put("site_a", r.siteA());
@@ -29,11 +60,7 @@ final class SyncJson {
         out.put("open_conflicts", r.openConflicts());
         out.put("seconds", r.elapsed().toMillis() / 1000.0);
         out.put("exit_code", r.exitCode().code());
-        try {
-            return JSON.writeValueAsString(out);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return out;
     }
 
     private static Map<String, Object> table(TableOutcome t) {

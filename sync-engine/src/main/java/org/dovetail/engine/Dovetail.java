@@ -67,6 +67,21 @@ public final class Dovetail {
         return new PairSync(config, site(options.siteA()), site(options.siteB())).run(options);
     }
 
+    /**
+     * Syncs {@code options.siteA()} (the hub) with every other configured site, {@code parallel}
+     * pairs at a time, each with the options' direction, tables and dry run ({@code siteB} is
+     * ignored); peers in name order.
+     */
+    public org.dovetail.engine.sync.HubSync.Result syncAll(SyncOptions options, int parallel) {
+        String hub = options.siteA();
+        site(hub);
+        PairSync.selectTables(config, options.tables());
+        List<String> peers = config.sites().keySet().stream().filter(n -> !n.equals(hub)).sorted().toList();
+        return new org.dovetail.engine.sync.HubSync(hub, peers, parallel).run(peer -> sync(
+                new SyncOptions(hub, peer, options.push(), options.pull(), options.tables(), options.dryRun(),
+                        options.progress())));
+    }
+
     /** Per table at a site: rows, changes not yet sent to each peer, last syncs, open and auto conflicts. */
     public SiteStatus.Result status(String siteName) {
         return new SiteStatus(config, site(siteName)).run();
@@ -87,6 +102,53 @@ public final class Dovetail {
         try (Connection c = site.connect()) {
             requireInstalled(site, c);
             return new ConflictStore(c, site.dialect()).list(status, table);
+        } catch (SQLException e) {
+            throw DovetailException.failed("reading conflicts at site '" + siteName + "' failed: "
+                    + SqlErrors.describe(e), e);
+        }
+    }
+
+    /**
+     * Runs {@code conflicts.notify} after a sync that recorded new conflicts (nothing otherwise,
+     * nor for a dry run), with {@code recordsJson} on its standard input and the run's facts in
+     * {@code DOVETAIL_SITE_A}, {@code DOVETAIL_SITE_B}, {@code DOVETAIL_RUN_ID}, {@code DOVETAIL_CONFLICTS},
+     * {@code DOVETAIL_OPEN_CONFLICTS}, {@code DOVETAIL_PUSHED}, {@code DOVETAIL_PULLED} and
+     * {@code DOVETAIL_EXIT_CODE}. A failure is returned as one line and noted in the run's log at
+     * both sites; it never changes the sync's outcome.
+     */
+    public java.util.Optional<String> notifyConflicts(SyncResult result, String recordsJson) {
+        if (config.notifyCommand().isEmpty() || result.dryRun() || result.conflicts() == 0) {
+            return java.util.Optional.empty();
+        }
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("DOVETAIL_SITE_A", result.siteA());
+        env.put("DOVETAIL_SITE_B", result.siteB());
+        env.put("DOVETAIL_RUN_ID", result.runId());
+        env.put("DOVETAIL_CONFLICTS", String.valueOf(result.conflicts()));
+        env.put("DOVETAIL_OPEN_CONFLICTS", String.valueOf(result.openConflicts()));
+        env.put("DOVETAIL_PUSHED", String.valueOf(result.pushed()));
+        env.put("DOVETAIL_PULLED", String.valueOf(result.pulled()));
+        env.put("DOVETAIL_EXIT_CODE", String.valueOf(result.exitCode().code()));
+        java.util.Optional<String> failure = new org.dovetail.engine.notify.NotifyCommand(config.notifyCommand(),
+                org.dovetail.engine.notify.NotifyCommand.TIMEOUT).run(env, recordsJson);
+        failure.ifPresent(line -> {
+            for (String name : List.of(result.siteA(), result.siteB())) {
+                Site site = site(name);
+                try (Connection c = site.connect()) {
+                    new org.dovetail.engine.sync.RunLog(c, site.dialect()).note(result.runId(), line);
+                } catch (SQLException | RuntimeException e) {
+                    // the warning is still shown; the log is best effort
+                }
+            }
+        });
+        return failure;
+    }
+
+    /** The conflicts one sync run recorded at a site. */
+    public List<Conflict> conflictsOfRun(String siteName, String runId) {
+        Site site = site(siteName);
+        try (Connection c = site.connect()) {
+            return new ConflictStore(c, site.dialect()).ofRun(runId);
         } catch (SQLException e) {
             throw DovetailException.failed("reading conflicts at site '" + siteName + "' failed: "
                     + SqlErrors.describe(e), e);

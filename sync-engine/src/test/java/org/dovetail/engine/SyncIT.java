@@ -48,6 +48,25 @@ class SyncIT {
         return d;
     }
 
+    /** A display that wants to know each pass's number of changes up front. */
+    private static final class Totals implements org.dovetail.engine.sync.SyncProgress {
+        final List<String> started = new java.util.ArrayList<>();
+
+        @Override
+        public boolean wantsTotals() {
+            return true;
+        }
+
+        @Override
+        public void starting(String table, boolean push, long changes) {
+            started.add(table + (push ? " push " : " pull ") + changes);
+        }
+
+        @Override
+        public void processed(String table, long rows) {
+        }
+    }
+
     private static TableOutcome items(SyncResult r) {
         return r.tables().stream().filter(t -> t.table().equals("items")).findFirst().orElseThrow();
     }
@@ -89,13 +108,17 @@ class SyncIT {
             Dovetail d = installed(sites);
             sites.exec("a", "INSERT INTO items VALUES (1, 'a-only', 1)");
             sites.exec("b", "INSERT INTO items VALUES (2, 'b-only', 2)");
-            SyncResult push = d.sync(new SyncOptions("a", "b", true, false, List.of(), false, null));
+            Totals totals = new Totals();
+            SyncResult push = d.sync(new SyncOptions("a", "b", true, false, List.of(), false, totals));
             assertThat(items(push).pushed()).isEqualTo(1);
+            assertThat(totals.started).containsExactly("items push 1");
             assertThat(items(push).pulled()).isZero();
             assertThat(sites.rows("a", ALL)).containsExactly(List.of("1", "a-only", "1"));
             assertThat(sites.rows("b", ALL)).hasSize(2);
-            SyncResult pull = d.sync(new SyncOptions("a", "b", false, true, List.of(), false, null));
+            SyncResult pull = d.sync(new SyncOptions("a", "b", false, true, List.of(), false, totals));
             assertThat(items(pull).pulled()).isEqualTo(1);
+            // b's own row only: the row b received from a is no change of b's to send back
+            assertThat(totals.started).containsExactly("items push 1", "items pull 1");
             assertThat(sites.rows("a", ALL)).isEqualTo(sites.rows("b", ALL)).hasSize(2);
         }
     }

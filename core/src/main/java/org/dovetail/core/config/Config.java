@@ -7,14 +7,18 @@ import java.util.Optional;
 import org.dovetail.core.DovetailException;
 
 /**
- * The validated, immutable configuration: sites by name, replicated tables in order, and
- * the default conflict policy. Built only by {@link ConfigLoader}.
+ * The validated, immutable configuration: sites by name, replicated tables in order, the
+ * default conflict policy, and the command run after a sync that recorded new conflicts
+ * ({@code conflicts.notify}: the program and its arguments; empty for none). Built only by
+ * {@link ConfigLoader}.
  */
-public record Config(Path file, Map<String, SiteConfig> sites, List<TableConfig> tables, Policy defaultPolicy) {
+public record Config(Path file, Map<String, SiteConfig> sites, List<TableConfig> tables, Policy defaultPolicy,
+                     List<String> notifyCommand) {
 
     public Config {
         sites = Map.copyOf(sites);
         tables = List.copyOf(tables);
+        notifyCommand = List.copyOf(notifyCommand);
     }
 
     /** The site of that name, or a usage error naming the configured ones. */

@@ -36,7 +36,7 @@ public final class ConfigLoader {
     private static final Set<String> SITE_KEYS = Set.of("url", "user", "password-env", "password-file", "slot");
     private static final Set<String> KEYS_KEYS = Set.of("step");
     private static final Set<String> TABLE_KEYS = Set.of("name", "policy");
-    private static final Set<String> CONFLICT_KEYS = Set.of("policy");
+    private static final Set<String> CONFLICT_KEYS = Set.of("policy", "notify");
 
     private final Map<String, String> environment;
     private Path file;
@@ -53,6 +53,7 @@ public final class ConfigLoader {
         Long keyStep = keyStep(optional(root, "keys"));
         Map<String, SiteConfig> sites = sites(required(root, "sites", ""), keyStep);
         Policy defaultPolicy = Policy.VERSION;
+        List<String> notify = List.of();
         Node conflicts = optional(root, "conflicts");
         if (conflicts != null) {
             MappingNode map = mapping(conflicts, "conflicts");
@@ -61,10 +62,14 @@ public final class ConfigLoader {
             if (policy != null) {
                 defaultPolicy = policy(policy, "conflicts.policy", sites);
             }
+            Node command = optional(map, "notify");
+            if (command != null) {
+                notify = command(command, "conflicts.notify");
+            }
         }
         Node tablesNode = optional(root, "tables");
         List<TableConfig> tables = tablesNode == null ? List.of() : tables(tablesNode, sites);
-        return new Config(path, sites, tables, defaultPolicy);
+        return new Config(path, sites, tables, defaultPolicy, notify);
     }
 
     private MappingNode parse(Path path) {
@@ -229,6 +234,55 @@ public final class ConfigLoader {
             throw error("'" + key + "' prefers unknown site '" + policy.preferredSite() + "'", node);
         }
         return policy;
+    }
+
+    /**
+     * A command and its arguments: a list of strings, or one string split at spaces outside single
+     * or double quotes. No shell runs it (the user writes {@code sh -c '...'} for one).
+     */
+    private List<String> command(Node node, String key) {
+        List<String> words = new java.util.ArrayList<>();
+        if (node instanceof SequenceNode list) {
+            for (Node item : list.getValue()) {
+                words.add(string(item, key));
+            }
+        } else {
+            String text = string(node, key);
+            StringBuilder word = new StringBuilder();
+            boolean inWord = false;
+            char quote = 0;
+            for (char c : text.toCharArray()) {
+                if (quote != 0) {
+                    if (c == quote) {
+                        quote = 0;
+                    } else {
+                        word.append(c);
+                    }
+                } else if (c == '\'' || c == '"') {
+                    quote = c;
+                    inWord = true;
+                } else if (Character.isWhitespace(c)) {
+                    if (inWord) {
+                        words.add(word.toString());
+                        word.setLength(0);
+                        inWord = false;
+                    }
+                } else {
+                    word.append(c);
+                    inWord = true;
+                }
+            }
+            if (quote != 0) {
+                throw error("'" + key + "' has an unclosed " + quote + " quote", node);
+            }
+            if (inWord) {
+                words.add(word.toString());
+            }
+        }
+        if (words.isEmpty() || words.get(0).isBlank()) {
+            throw error("'" + key + "' must name a command", node);
+        }
+        return List.copyOf(words);
     }
 
     private void checkKeys(MappingNode map, Set<String> allowed, String prefix) {

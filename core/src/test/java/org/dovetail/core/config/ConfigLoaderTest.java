@@ -74,6 +74,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void notifyIsAListOrAStringSplitOutsideQuotes() throws IOException {
+        String sites = "sites:\n  a:\n    url: jdbc:h2:mem:a\ntables: [t]\n";
+        assertThat(load(sites, Map.of()).notifyCommand()).isEmpty();
+        assertThat(load(sites + "conflicts:\n  notify: [sh, -c, 'mail -s \"x y\" admin']\n", Map.of()).notifyCommand())
+                .containsExactly("sh", "-c", "mail -s \"x y\" admin");
+        assertThat(load(sites + "conflicts:\n  notify: /usr/bin/notify-admin --to 'ops team' \"${WHO}\"\n",
+                Map.of("WHO", "ann b")).notifyCommand())
+                .containsExactly("/usr/bin/notify-admin", "--to", "ops team", "ann b");
+    }
+
+    @Test
+    void notifyWithoutACommandOrWithAnOpenQuoteIsRefused() throws IOException {
+        String sites = "sites:\n  a:\n    url: jdbc:h2:mem:a\ntables: [t]\n";
+        fails(sites + "conflicts:\n  notify: \"''\"\n", "'conflicts.notify' must name a command in FILE line 6");
+        fails(sites + "conflicts:\n  notify: mail 'admin\n", "'conflicts.notify' has an unclosed ' quote in FILE line 6");
+        fails(sites + "conflicts:\n  notify: {cmd: x}\n", "'conflicts.notify' must be a non-empty text value in FILE line 6");
+    }
+
+    @Test
     void missingFile() {
         Path file = dir.resolve("nope.yml");
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file))

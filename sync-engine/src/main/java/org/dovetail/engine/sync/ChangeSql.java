@@ -68,6 +68,14 @@ final class ChangeSql {
         return dsl.renderInlined(query);
     }
 
+    /** How many rows and tombstones {@link #changesSince} would read (for a progress display). */
+    String countSince(Watermark mark, String peerName) {
+        Condition since = capture.changedSince(mark, field(name(bk.seq()), Long.class), field(name(bk.txid()), Long.class))
+                .and(side.notFrom(peerName));
+        return dsl.renderInlined(dsl.select(dsl.selectCount().from(rows).where(since).asField()
+                .plus(dsl.selectCount().from(tombs).where(since).asField())));
+    }
+
     /** The highest seq in the table and its tombstones, as the read transaction sees them. */
     String maxSeq() {
         Field<Long> seq = field(name(bk.seq()), Long.class);

@@ -82,6 +82,14 @@ final class Pass {
         source.write.commit();
         String snapshot = source.dialect.changeCapture().snapshotOfReadTransaction(source.read);
         long highest = received.seq();
+        if (run.wantsTotals()) {
+            try (PreparedStatement ps = source.read.prepareStatement(
+                    new ChangeSql(sourceTable).countSince(received, target.name()));
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                run.starting(sourceIsA, rs.getLong(1));
+            }
+        }
         try (ChangeReader reader = new ChangeReader(source.read, new ChangeSql(sourceTable).changesSince(received, target.name()),
                 sourceTable, batchRows, BATCH_BYTES)) {
             for (List<RowState> changes = reader.next(); changes != null; changes = reader.next()) {

@@ -14,7 +14,7 @@ import org.jooq.Record;
 import org.jooq.Table;
 
 /** The {@code sync_run} table at one site: one row per run, from start to outcome. */
-final class RunLog {
+public final class RunLog {
     static final String RUNNING = "running";
 
     private final Connection connection;
@@ -22,7 +22,7 @@ final class RunLog {
     private final SiteMetadata meta;
     private final Table<Record> table;
 
-    RunLog(Connection connection, Dialect dialect) {
+    public RunLog(Connection connection, Dialect dialect) {
         this.connection = connection;
         this.dsl = Dsl.of(connection, dialect);
         this.meta = new SiteMetadata(connection, dialect);
@@ -62,6 +62,15 @@ final class RunLog {
         dsl.update(table).set(s("outcome"), outcome).set(t("ended_at"), OffsetDateTime.now())
                 .set(n("pushed"), pushed).set(n("pulled"), pulled).set(n("conflicts"), conflicts)
                 .set(s("error_text"), error == null ? null : error.length() > 3900 ? error.substring(0, 3900) : error)
+                .where(s("run_id").eq(runId)).execute();
+        connection.commit();
+    }
+
+    /** Adds a line to a finished run's error text (a notify command's failure, say) and commits. */
+    public void note(String runId, String line) throws SQLException {
+        String before = dsl.select(s("error_text")).from(table).where(s("run_id").eq(runId)).fetchOne(0, String.class);
+        String text = before == null || before.isEmpty() ? line : before + "; " + line;
+        dsl.update(table).set(s("error_text"), text.length() > 3900 ? text.substring(0, 3900) : text)
                 .where(s("run_id").eq(runId)).execute();
         connection.commit();
     }

@@ -112,6 +112,14 @@ final class TableRun {
         progress.processed(pair.name(), rows);
     }
 
+    boolean wantsTotals() {
+        return progress.wantsTotals();
+    }
+
+    void starting(boolean sourceIsA, long changes) {
+        progress.starting(pair.name(), sourceIsA, changes);
+    }
+
     /** Both sides hold the same content in different versions: whether the source's metadata should win. */
     boolean metadataWinner(RowState source, RowState target, boolean sourceIsA) {
         SiteSession src = sourceIsA ? a : b;

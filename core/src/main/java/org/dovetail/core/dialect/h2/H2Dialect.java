@@ -18,10 +18,6 @@ import org.jooq.SQLDialect;
 
 /** H2 2.x: Java triggers (module sql), session flags, row locks. */
 public final class H2Dialect implements Dialect {
-    /** The trigger classes of module sql; named, not referenced, as they run inside the database. */
-    static final String TRIGGER_CLASS = "org.dovetail.sql.h2.ChangeTrigger";
-    /** After an UPDATE that moved rows to other keys, removes tombstones of keys that are alive. */
-    static final String KEYS_TRIGGER_CLASS = "org.dovetail.sql.h2.KeyMoveTrigger";
 
     @Override
     public String name() {
@@ -54,60 +50,19 @@ public final class H2Dialect implements Dialect {
     }
 
     /**
-     * Columns, index, tombstone table, triggers; each statement is a no-op when its object
-     * exists, and the triggers are re-created so that they re-read the table's columns.
-     * {@code siteName} is not needed: the trigger reads it from {@code DOVETAIL.SITE}.
+     * Columns, index, tombstone table, TRUNCATE guard, triggers (install-table.sql); each statement
+     * is a no-op when its object exists, and the triggers are re-created so that they re-read the
+     * table's columns. {@code siteName} is not needed: the trigger reads it from {@code DOVETAIL.SITE}.
      */
     @Override
     public List<String> installSql(TableShape table, String siteName) {
-        Bookkeeping bk = bookkeeping();
-        String target = qualified(table, table.name());
-        String tomb = qualified(table, tombstoneName(table.name()));
-        List<String> sql = new ArrayList<>();
-        for (String column : bookkeepingColumns(bk)) {
-            // INVISIBLE: SELECT * and INSERT without a column list see the table as before install
-            sql.add("ALTER TABLE " + target + " ADD COLUMN IF NOT EXISTS " + column + " INVISIBLE");
-        }
-        sql.add("CREATE INDEX IF NOT EXISTS " + qualified(table, seqIndex(table.name())) + " ON " + target
-                + " (" + quote(bk.seq()) + ")");
-        List<String> tombColumns = new ArrayList<>();
-        for (Column key : table.keyColumns()) {
-            tombColumns.add(quote(key.name()) + " " + H2Types.ddl(key) + " NOT NULL");
-        }
-        tombColumns.addAll(bookkeepingColumns(bk));
-        tombColumns.add("CONSTRAINT " + quote(tombstoneName(table.name()) + "_PK") + " PRIMARY KEY ("
-                + quotedList(table.primaryKey()) + ")");
-        sql.add("CREATE TABLE IF NOT EXISTS " + tomb + " (" + String.join(", ", tombColumns) + ")");
-        sql.add("CREATE INDEX IF NOT EXISTS " + qualified(table, seqIndex(tombstoneName(table.name()))) + " ON "
-                + tomb + " (" + quote(bk.seq()) + ")");
-        // H2 fires no trigger on TRUNCATE, but refuses it on a table that a foreign key references:
-        // the key referencing itself holds for every row and needs no index of its own
-        sql.add("ALTER TABLE " + target + " ADD CONSTRAINT IF NOT EXISTS " + qualified(table, noTruncateName(table))
-                + " FOREIGN KEY (" + quotedList(table.primaryKey()) + ") REFERENCES " + target + " ("
-                + quotedList(table.primaryKey()) + ")");
-        sql.add("DROP TRIGGER IF EXISTS " + qualified(table, triggerName(table)));
-        sql.add("DROP TRIGGER IF EXISTS " + qualified(table, keysTriggerName(table)));
-        sql.add("CREATE TRIGGER " + qualified(table, triggerName(table)) + " BEFORE INSERT, UPDATE, DELETE ON "
-                + target + " FOR EACH ROW CALL '" + TRIGGER_CLASS + "'");
-        sql.add("CREATE TRIGGER " + qualified(table, keysTriggerName(table)) + " AFTER UPDATE ON " + target
-                + " FOR EACH STATEMENT CALL '" + KEYS_TRIGGER_CLASS + "'");
-        return sql;
+        return H2Scripts.install(table);
     }
 
-    /** Triggers, TRUNCATE guard, index, columns (one statement, so H2 copies the table once) and tombstone table. */
+    /** Triggers, TRUNCATE guard, index, columns and tombstone table (uninstall.sql). */
     @Override
     public List<String> uninstallSql(TableShape table) {
-        Bookkeeping bk = bookkeeping();
-        List<String> columns = List.of(bk.version(), bk.origin(), bk.site(), bk.changedAt(), bk.seq(), bk.from());
-        return List.of(
-                "DROP TRIGGER IF EXISTS " + qualified(table, triggerName(table)),
-                "DROP TRIGGER IF EXISTS " + qualified(table, keysTriggerName(table)),
-                "ALTER TABLE IF EXISTS " + qualified(table, table.name()) + " DROP CONSTRAINT IF EXISTS "
-                        + qualified(table, noTruncateName(table)),
-                "DROP INDEX IF EXISTS " + qualified(table, seqIndex(table.name())),
-                "ALTER TABLE IF EXISTS " + qualified(table, table.name()) + " DROP COLUMN IF EXISTS "
-                        + quotedList(columns),
-                "DROP TABLE IF EXISTS " + qualified(table, tombstoneName(table.name())));
+        return H2Scripts.uninstall(table);
     }
 
     /** SQL's {@code OVERRIDING SYSTEM VALUE}. */
@@ -128,46 +83,6 @@ public final class H2Dialect implements Dialect {
             ps.setBoolean(1, on);
             ps.execute();
         }
-    }
-
-    /** The six H2 bookkeeping columns with their types (no DV_TXID on H2: see DOVETAIL.SAFE_SEQ). */
-    private static List<String> bookkeepingColumns(Bookkeeping bk) {
-        return List.of(
-                quote(bk.version()) + " BIGINT",
-                quote(bk.origin()) + " VARCHAR(36)",
-                quote(bk.site()) + " VARCHAR(64)",
-                quote(bk.changedAt()) + " TIMESTAMP WITH TIME ZONE",
-                quote(bk.seq()) + " BIGINT",
-                quote(bk.from()) + " VARCHAR(64)");
-    }
-
-    private String triggerName(TableShape table) {
-        return fold("dv_trg_") + table.name();
-    }
-
-    private String keysTriggerName(TableShape table) {
-        return triggerName(table) + fold("_keys");
-    }
-
-    /** The foreign key of the table's primary key to itself that makes H2 refuse TRUNCATE. */
-    private String noTruncateName(TableShape table) {
-        return table.name() + fold("_dv_no_truncate");
-    }
-
-    private String seqIndex(String tableName) {
-        return tableName + fold("_dv_seq_idx");
-    }
-
-    private static String qualified(TableShape table, String name) {
-        return quote(table.schema()) + "." + quote(name);
-    }
-
-    private static String quotedList(List<String> names) {
-        return names.stream().map(H2Dialect::quote).collect(Collectors.joining(", "));
-    }
-
-    static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
     @Override

@@ -123,8 +123,8 @@ final class H2Sequences implements Sequences {
 
     private static String restart(SequenceFeed feed) {
         return feed.isIdentityColumn()
-                ? "ALTER TABLE " + H2Dialect.quote(feed.tableSchema()) + "." + H2Dialect.quote(feed.table())
-                        + " ALTER COLUMN " + H2Dialect.quote(feed.column())
-                : "ALTER SEQUENCE " + H2Dialect.quote(feed.schema()) + "." + H2Dialect.quote(feed.sequence());
+                ? "ALTER TABLE " + H2Scripts.quote(feed.tableSchema()) + "." + H2Scripts.quote(feed.table())
+                        + " ALTER COLUMN " + H2Scripts.quote(feed.column())
+                : "ALTER SEQUENCE " + H2Scripts.quote(feed.schema()) + "." + H2Scripts.quote(feed.sequence());
     }
 }

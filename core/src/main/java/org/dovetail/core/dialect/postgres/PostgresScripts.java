@@ -1,5 +1,6 @@
 package org.dovetail.core.dialect.postgres;
 
+import org.dovetail.core.dialect.SqlTemplate;
 import org.dovetail.core.dialect.IndexBuild;
 
 import static org.dovetail.core.dialect.postgres.PostgresNames.derived;
@@ -21,14 +22,14 @@ import org.dovetail.core.table.TableShape;
  * triggers) and the DDL that removes it again.
  */
 final class PostgresScripts {
-    private static final PostgresTemplate INSTALL_TABLE = PostgresTemplate.load("install-table.sql");
-    private static final PostgresTemplate ROW_TRIGGER = PostgresTemplate.load("row-trigger.sql");
-    private static final PostgresTemplate DELETE_TRIGGER = PostgresTemplate.load("delete-trigger.sql");
-    private static final PostgresTemplate TRUNCATE_TRIGGER = PostgresTemplate.load("truncate-trigger.sql");
-    private static final PostgresTemplate SITE_FUNCTIONS = PostgresTemplate.load("site-functions.sql");
-    private static final PostgresTemplate INSTALL_TRIGGERS = PostgresTemplate.load("install-triggers.sql");
-    private static final PostgresTemplate INSTALL_INDEXES = PostgresTemplate.load("install-indexes.sql");
-    private static final PostgresTemplate UNINSTALL = PostgresTemplate.load("uninstall.sql");
+    private static final SqlTemplate INSTALL_TABLE = SqlTemplate.load("postgres", "install-table.sql");
+    private static final SqlTemplate ROW_TRIGGER = SqlTemplate.load("postgres", "row-trigger.sql");
+    private static final SqlTemplate DELETE_TRIGGER = SqlTemplate.load("postgres", "delete-trigger.sql");
+    private static final SqlTemplate TRUNCATE_TRIGGER = SqlTemplate.load("postgres", "truncate-trigger.sql");
+    private static final SqlTemplate SITE_FUNCTIONS = SqlTemplate.load("postgres", "site-functions.sql");
+    private static final SqlTemplate INSTALL_TRIGGERS = SqlTemplate.load("postgres", "install-triggers.sql");
+    private static final SqlTemplate INSTALL_INDEXES = SqlTemplate.load("postgres", "install-indexes.sql");
+    private static final SqlTemplate UNINSTALL = SqlTemplate.load("postgres", "uninstall.sql");
     /** Continues an AND chain in a trigger body on its own line, under the IF. */
     private static final String AND = "\n               AND ";
 

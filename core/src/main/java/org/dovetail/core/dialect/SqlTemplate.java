@@ -1,4 +1,4 @@
-package org.dovetail.core.dialect.postgres;
+package org.dovetail.core.dialect;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,12 +11,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One SQL resource of the {@code sql} module's {@code org/dovetail/sql/postgres} folder: its
- * statements, with parameters written {@code ${name}}. The comment block opening the file
- * documents the parameters and is left out of the statements.
+ * One SQL resource of the {@code sql} module, in the folder of its database
+ * ({@code org/dovetail/sql/postgres}, {@code .../h2}, ...): its statements, with parameters
+ * written {@code ${name}}. The comment block opening the file documents the parameters and is
+ * left out of the statements. A statement ends with a line ending in {@code ;}, except inside
+ * a body: between {@code $dv$} quotes (PostgreSQL functions) or from a line ending in
+ * {@code BEGIN} to a line {@code END;} (trigger bodies of SQLite and MariaDB).
  */
-final class PostgresTemplate {
-    private static final String FOLDER = "/org/dovetail/sql/postgres/";
+public final class SqlTemplate {
+    private static final String ROOT = "/org/dovetail/sql/";
     /** The dollar quote the templates put around function bodies. */
     private static final String BODY_QUOTE = "$dv$";
     private static final Pattern PARAMETER = Pattern.compile("\\$\\{([a-z_]+)}");
@@ -24,24 +27,26 @@ final class PostgresTemplate {
     private final String name;
     private final List<String> statements;
 
-    private PostgresTemplate(String name, List<String> statements) {
+    private SqlTemplate(String name, List<String> statements) {
         this.name = name;
         this.statements = statements;
     }
 
-    static PostgresTemplate load(String name) {
-        try (InputStream in = PostgresTemplate.class.getResourceAsStream(FOLDER + name)) {
+    /** The template {@code name} of the database's folder ({@code postgres}, {@code h2}, ...). */
+    public static SqlTemplate load(String database, String name) {
+        String path = ROOT + database + "/" + name;
+        try (InputStream in = SqlTemplate.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("SQL resource " + FOLDER + name + " is missing from the classpath");
+                throw new IllegalStateException("SQL resource " + path + " is missing from the classpath");
             }
-            return new PostgresTemplate(name, split(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            return new SqlTemplate(path, split(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read SQL resource " + FOLDER + name, e);
+            throw new UncheckedIOException("cannot read SQL resource " + path, e);
         }
     }
 
     /** The statements (without their closing semicolons) with every parameter replaced. */
-    List<String> render(Map<String, String> parameters) {
+    public List<String> render(Map<String, String> parameters) {
         String quote = bodyQuote(parameters);
         List<String> rendered = new ArrayList<>();
         for (String statement : statements) {
@@ -73,12 +78,13 @@ final class PostgresTemplate {
         return parameters.values().stream().anyMatch(v -> v.contains(text));
     }
 
-    /** Statements end with a line ending in ';' outside a dollar-quoted function body. */
+    /** Statements end with a line ending in ';' outside a dollar-quoted function body or a BEGIN ... END block. */
     private static List<String> split(String text) {
         List<String> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         boolean header = true;
         boolean inBody = false;
+        boolean inBlock = false;
         for (String line : text.split("\n", -1)) {
             if (header && (line.startsWith("--") || line.isBlank())) {
                 continue;
@@ -89,7 +95,15 @@ final class PostgresTemplate {
             }
             inBody ^= occurrences(line, BODY_QUOTE) % 2 == 1;
             String trimmed = line.stripTrailing();
-            if (!inBody && trimmed.endsWith(";")) {
+            if (!inBody && trimmed.toUpperCase(java.util.Locale.ROOT).endsWith("BEGIN")) {
+                inBlock = true;
+            } else if (inBlock && trimmed.equalsIgnoreCase("END;")) {
+                inBlock = false;
+            } else if (inBlock) {
+                current.append(line).append('\n');
+                continue;
+            }
+            if (!inBody && !inBlock && trimmed.endsWith(";")) {
                 current.append(trimmed, 0, trimmed.length() - 1);
                 statements.add(current.toString());
                 current.setLength(0);
