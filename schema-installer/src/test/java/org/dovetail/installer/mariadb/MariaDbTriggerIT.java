@@ -131,6 +131,18 @@ class MariaDbTriggerIT {
         assertThat(value("SELECT dv_version FROM items WHERE id = 1")).isEqualTo("1");
         assertThat(value("SELECT COUNT(*) FROM information_schema.triggers WHERE event_object_schema = DATABASE()"))
                 .isEqualTo("3");
+
+        new Installer(site).uninstall();
+        assertThat(value("SELECT COUNT(*) FROM information_schema.triggers WHERE event_object_schema = DATABASE()"))
+                .isEqualTo("0");
+        assertThat(value("SELECT GROUP_CONCAT(column_name ORDER BY ordinal_position) FROM information_schema.columns"
+                + " WHERE table_schema = DATABASE() AND table_name = 'items'")).isEqualTo("id,name,qty");
+        assertThat(value("SELECT GROUP_CONCAT(table_name) FROM information_schema.tables WHERE table_schema = DATABASE()"))
+                .isEqualTo("items");
+        assertThat(value("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '" + db + "_dovetail'"))
+                .isEqualTo("0");
+        assertThat(row("SELECT * FROM items")).containsExactly("1", "a", "1.00");
+        exec("TRUNCATE TABLE items");
     }
 
     @Test
