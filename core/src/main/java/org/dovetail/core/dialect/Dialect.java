@@ -63,6 +63,14 @@ public interface Dialect {
         return fold("dv_tomb_") + tableName;
     }
 
+    /**
+     * Why the table cannot be replicated at this database although its columns can (its storage,
+     * its foreign keys' actions), in words that follow "table 'x' at site 'y' "; empty when it can.
+     */
+    default Optional<String> tableRefusal(Connection connection, TableShape table) throws SQLException {
+        return Optional.empty();
+    }
+
     /** Empty when values of the column survive a trip through Dovetail, else why not. */
     Optional<String> unsupportedReason(Column column);
 

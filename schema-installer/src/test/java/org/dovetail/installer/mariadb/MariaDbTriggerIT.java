@@ -156,6 +156,37 @@ class MariaDbTriggerIT {
                 .hasMessage("column 'y' of table '" + db + ".odd' at site 'office' has unsupported type 'year'");
     }
 
+    @Test
+    void cascadingForeignKeysAndOtherEnginesAreRefused() throws SQLException {
+        exec("CREATE TABLE child (id INT PRIMARY KEY, item_id INT,"
+                        + " CONSTRAINT child_item_fk FOREIGN KEY (item_id) REFERENCES items (id) ON DELETE CASCADE)",
+                "CREATE TABLE plain (id INT PRIMARY KEY) ENGINE=MyISAM");
+        assertThatThrownBy(() -> new Installer(site).install(List.of(TableName.parse("child"))))
+                .isInstanceOf(DovetailException.class)
+                .hasMessage("table '" + db + ".child' at site 'office' has foreign key 'child_item_fk' with ON DELETE"
+                        + " CASCADE: MariaDB fires no triggers for rows a cascade changes (use RESTRICT or NO ACTION)");
+        assertThatThrownBy(() -> new Installer(site).install(List.of(TableName.parse("plain"))))
+                .isInstanceOf(DovetailException.class)
+                .hasMessage("table '" + db + ".plain' at site 'office' uses the storage engine MyISAM; only InnoDB"
+                        + " tables can be replicated at a MariaDB site");
+    }
+
+    /** MariaDB commits each DDL statement: an install stopped after the columns is finished by the next. */
+    @Test
+    void installInterruptedBetweenStatementsIsFinishedByTheNext() throws SQLException {
+        exec("CREATE TABLE later (id INT PRIMARY KEY, v INT)", "INSERT INTO later VALUES (1, 1)");
+        org.dovetail.core.table.TableShape shape;
+        try (Connection c = site.connect()) {
+            shape = new org.dovetail.core.table.Catalog(c, site.dialect()).describe(db, "later", false);
+        }
+        List<String> ddl = site.dialect().installSql(shape, SITE);
+        exec(ddl.subList(0, 3).toArray(String[]::new)); // tombstone, guard, columns: no triggers, not registered
+        new Installer(site).install(List.of(TableName.parse("later")));
+        assertThat(value("SELECT dv_version FROM later WHERE id = 1")).isEqualTo("1");
+        exec("UPDATE later SET v = 2 WHERE id = 1");
+        assertThat(value("SELECT dv_version FROM later WHERE id = 1")).isEqualTo("2");
+    }
+
     private void exec(String... sql) throws SQLException {
         try (Connection c = server.connect(db); Statement s = c.createStatement()) {
             for (String statement : sql) {

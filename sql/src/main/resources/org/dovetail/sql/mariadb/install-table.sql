@@ -2,8 +2,8 @@
 -- MariaDB site (docs/bookkeeping.md, "MariaDB"). Every statement is safe to run again on an
 -- installed table. MariaDB commits each DDL statement by itself, so they run one after the
 -- other, in an order that leaves nothing half done that a second run would not finish: the
--- columns, then the tables, then the triggers (created again, so that they know the table's
--- columns as they are now). The columns are INVISIBLE (SELECT * and INSERT without a column
+-- tombstone and guard tables, then the columns, then the triggers (created again, so that they
+-- know the table's columns as they are now). The columns are INVISIBLE (SELECT * and INSERT without a column
 -- list see the table as before install), nullable and without a default: InnoDB adds them
 -- instantly, taking the table's metadata lock for a moment only. A statement ends with a line
 -- ending in ';', except a trigger: from its CREATE to the line "END;".
@@ -24,14 +24,6 @@
 --   ${same_user_values}    whether an UPDATE leaves every user column as it was, byte for byte:
 --                          BINARY NEW.`name` <=> BINARY OLD.`name` AND NEW.`qty` <=> OLD.`qty` ...
 --   ${keep_old_bookkeeping}  SET NEW.dv_version = OLD.dv_version, ... (every dv_ column)
-ALTER TABLE ${table}
-    ADD COLUMN IF NOT EXISTS dv_version bigint INVISIBLE,
-    ADD COLUMN IF NOT EXISTS dv_origin varchar(36) CHARACTER SET ascii COLLATE ascii_bin INVISIBLE,
-    ADD COLUMN IF NOT EXISTS dv_site varchar(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin INVISIBLE,
-    ADD COLUMN IF NOT EXISTS dv_changed_at datetime(6) INVISIBLE,
-    ADD COLUMN IF NOT EXISTS dv_seq bigint INVISIBLE,
-    ADD COLUMN IF NOT EXISTS dv_from varchar(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin INVISIBLE,
-    ADD INDEX IF NOT EXISTS ${seq_index} (dv_seq);
 -- The key columns copied from the table with their exact types, character sets and collations.
 CREATE TABLE IF NOT EXISTS ${tomb} (
     dv_version bigint,
@@ -50,6 +42,16 @@ CREATE TABLE IF NOT EXISTS ${guard} (
     PRIMARY KEY (${key_columns}),
     CONSTRAINT ${guard_fk} FOREIGN KEY (${key_columns}) REFERENCES ${table} (${key_columns})
 ) ENGINE=InnoDB SELECT ${key_columns} FROM ${table} LIMIT 0;
+-- The bookkeeping columns, after the tombstone table: a table with dv_ columns and a tombstone
+-- table is one an earlier install began (TableCheck), whose columns are not the application's.
+ALTER TABLE ${table}
+    ADD COLUMN IF NOT EXISTS dv_version bigint INVISIBLE,
+    ADD COLUMN IF NOT EXISTS dv_origin varchar(36) CHARACTER SET ascii COLLATE ascii_bin INVISIBLE,
+    ADD COLUMN IF NOT EXISTS dv_site varchar(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin INVISIBLE,
+    ADD COLUMN IF NOT EXISTS dv_changed_at datetime(6) INVISIBLE,
+    ADD COLUMN IF NOT EXISTS dv_seq bigint INVISIBLE,
+    ADD COLUMN IF NOT EXISTS dv_from varchar(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin INVISIBLE,
+    ADD INDEX IF NOT EXISTS ${seq_index} (dv_seq);
 -- INSERT: applying mode keeps what the sync wrote and takes a change number; otherwise the key's
 -- history continues from its tombstone, if any. The tombstone is looked up by a plain
 -- (consistent) read: a locking read of a key without a tombstone would lock the gap under

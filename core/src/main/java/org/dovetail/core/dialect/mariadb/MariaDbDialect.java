@@ -140,6 +140,41 @@ public final class MariaDbDialect implements Dialect {
         return MariaDbTypes.unsupportedReason(column);
     }
 
+    /**
+     * Only InnoDB tables (transactions, foreign keys, the TRUNCATE guard), and no foreign key whose
+     * action changes this table's rows: MariaDB fires no triggers for rows a cascade changes.
+     */
+    @Override
+    public Optional<String> tableRefusal(Connection connection, TableShape table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT engine FROM information_schema.tables"
+                + " WHERE table_schema = ? AND table_name = ?")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && !"InnoDB".equalsIgnoreCase(rs.getString(1))) {
+                    return Optional.of("uses the storage engine " + rs.getString(1) + "; only InnoDB tables can be"
+                            + " replicated at a MariaDB site");
+                }
+            }
+        }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT constraint_name, delete_rule, update_rule"
+                + " FROM information_schema.referential_constraints WHERE constraint_schema = ? AND table_name = ?"
+                + " AND (delete_rule IN ('CASCADE', 'SET NULL', 'SET DEFAULT')"
+                + " OR update_rule IN ('CASCADE', 'SET NULL', 'SET DEFAULT')) ORDER BY constraint_name")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    boolean onDelete = !"RESTRICT".equals(rs.getString(2)) && !"NO ACTION".equals(rs.getString(2));
+                    return Optional.of("has foreign key '" + rs.getString(1) + "' with ON "
+                            + (onDelete ? "DELETE " + rs.getString(2) : "UPDATE " + rs.getString(3))
+                            + ": MariaDB fires no triggers for rows a cascade changes (use RESTRICT or NO ACTION)");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     public List<String> installSiteSql() {
         return MariaDbScripts.site(meta);
