@@ -73,6 +73,9 @@ class MariaDbSiteIT {
             ok(show);
             assertThat(show.out()).contains("office apple", "desk apple");
 
+            CliRun export = CliRun.of("conflicts", "export", "office", "--format", "csv", "--config", config);
+            ok(export);
+            assertThat(export.out()).contains(id).contains("decision");
             ok(CliRun.of("conflicts", "resolve", "office", id, "--keep", "desk", "--config", config));
             assertThat(sites.rows("office", "SELECT name, qty FROM items")).containsExactly(List.of("desk apple", "3"));
             ok(CliRun.of("sync", "office", "desk", "--config", config));
@@ -277,6 +280,12 @@ class MariaDbSiteIT {
             assertSame(sites);
 
             sites.exec("peer", "DELETE FROM items WHERE id = 3");
+            CliRun dry = CliRun.of("sync", "office", "peer", "--dry-run", "--config", config);
+            ok(dry);
+            assertThat(dry.out()).contains("items  pushed 0  pulled 1  conflicts 0");
+            CliRun status = CliRun.of("status", "office", "--config", config, "--format", "csv");
+            ok(status);
+            assertThat(status.out()).contains("items,");
             ok(CliRun.of("sync", "office", "peer", "--config", config));
             assertSame(sites);
             ok(CliRun.of("verify", "office", "peer", "--config", config));
