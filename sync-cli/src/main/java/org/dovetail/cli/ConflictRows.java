@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.dovetail.conflicts.Conflict;
+import org.dovetail.conflicts.RowCopy;
 
 /** Turns conflict records into what the admin reads: list rows, and both copies side by side. */
 final class ConflictRows {
@@ -35,8 +36,8 @@ final class ConflictRows {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Conflict c : conflicts) {
             Map<String, Object> one = new LinkedHashMap<>(listRow(c));
-            one.put("row_a", c.rowA() == null ? null : read(c.rowA(), new TypeReference<Map<String, String>>() { }));
-            one.put("row_b", c.rowB() == null ? null : read(c.rowB(), new TypeReference<Map<String, String>>() { }));
+            one.put("row_a", copy(c.rowA()));
+            one.put("row_b", copy(c.rowB()));
             out.add(one);
         }
         try {
@@ -69,8 +70,8 @@ final class ConflictRows {
 
     /** Rows of (column, value at site_a, value at site_b, "*" where they differ). */
     static List<String[]> sideBySide(Conflict c) {
-        Map<String, String> a = copy(c.rowA());
-        Map<String, String> b = copy(c.rowB());
+        Map<String, String> a = Objects.requireNonNullElse(copy(c.rowA()), Map.of());
+        Map<String, String> b = Objects.requireNonNullElse(copy(c.rowB()), Map.of());
         Set<String> columns = new LinkedHashSet<>(a.keySet());
         columns.addAll(b.keySet());
         List<String[]> rows = new ArrayList<>();
@@ -86,8 +87,9 @@ final class ConflictRows {
         return value == null ? "NULL" : value;
     }
 
+    /** A record's copy as the admin reads it (see {@link RowCopy}); null for none. */
     private static Map<String, String> copy(String json) {
-        return json == null ? Map.of() : read(json, new TypeReference<LinkedHashMap<String, String>>() { });
+        return json == null ? null : RowCopy.fromJson(json).columns();
     }
 
     private static <T> T read(String json, TypeReference<T> type) {

@@ -1,9 +1,5 @@
 package org.dovetail.engine.sync;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.dovetail.conflicts.Conflict;
+import org.dovetail.conflicts.RowCopy;
 import org.dovetail.conflicts.ConflictStore;
 import org.dovetail.core.DovetailException;
 import org.dovetail.core.config.Config;
@@ -29,7 +26,6 @@ import org.dovetail.core.table.TableShape;
  * site; marks the record resolved here (and, through that sync, there).
  */
 public final class ConflictResolver {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Config config;
     private final Site site;
@@ -181,27 +177,19 @@ public final class ConflictResolver {
         return null;
     }
 
-    /** A recorded copy (see TableRun#json) back as a row state. */
+    /** A recorded copy (see {@link RowCopy}) back as a row state. */
     private static RowState decode(TablePair pair, String rowJson) {
-        Map<String, String> row = read(rowJson, new TypeReference<Map<String, String>>() { });
-        boolean dead = "true".equals(row.get("dv_deleted"));
+        RowCopy copy = RowCopy.fromJson(rowJson);
         Object[] values = new Object[pair.columns().size()];
         for (int i = 0; i < values.length; i++) {
             ColumnPair column = pair.columns().get(i);
-            if (!dead || column.key()) {
-                values[i] = Values.fromText(row.get(column.nameA().toLowerCase(java.util.Locale.ROOT)), column.kind());
+            if (!copy.deleted() || column.key()) {
+                values[i] = Values.fromText(copy.values().get(column.nameA().toLowerCase(java.util.Locale.ROOT)),
+                        column.kind());
             }
         }
-        return new RowState(values, dead, Long.parseLong(row.get("dv_version")), row.get("dv_origin"),
-                row.get("dv_site"), row.get("dv_changed_at") == null ? null
-                : OffsetDateTime.parse(row.get("dv_changed_at")), 0, null, null);
+        return new RowState(values, copy.deleted(), copy.version(), copy.origin(), copy.site(), copy.changedAt(), 0,
+                null, null);
     }
 
-    private static <T> T read(String json, TypeReference<T> type) {
-        try {
-            return JSON.readValue(json, type);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

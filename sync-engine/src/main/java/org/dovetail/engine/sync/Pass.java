@@ -49,7 +49,11 @@ final class Pass {
     /** Keys of the last look-up that have a live row and also a (stale) tombstone. */
     private final java.util.Set<RowKey> staleTombs = new java.util.HashSet<>();
 
+    /** Decides what a key both sites changed becomes (conflicts, holds, refusals). */
+    private final ConflictDecider decider;
+
     Pass(TableRun run, boolean sourceIsA) {
+        this.decider = run.decider;
         this.run = run;
         this.sourceIsA = sourceIsA;
         this.source = sourceIsA ? run.a : run.b;
@@ -230,7 +234,7 @@ final class Pass {
                     throw e;
                 }
                 batch.refused.add(key);
-                run.refused(change, there, sourceIsA, targetConflicts, reason, refusedBefore.get(key.json()));
+                decider.refused(change, there, sourceIsA, targetConflicts, reason, refusedBefore.get(key.json()));
             }
         }
         sequences.advance(target.write, batch.changes);
@@ -270,8 +274,8 @@ final class Pass {
         RowKey key = change.key(run.pair.keyCount());
         RowState there = current.get(key);
         Conflict open = held.isEmpty() ? null : held.get(key.json());
-        if (open != null && !run.resolvedElsewhere(open.id())) {
-            run.hold(open, change, sourceIsA, targetConflicts);
+        if (open != null && !decider.resolvedElsewhere(open.id())) {
+            decider.hold(open, change, sourceIsA, targetConflicts);
             return 0;
         }
         if (!changedThere(change, current, batch)) {
@@ -281,10 +285,10 @@ final class Pass {
                 return there != null || !change.dead() ? 1 : 0;
             }
         } else if (change.sameContent(there)) {
-            if (!change.sameVersion(there) && run.metadataWinner(change, there, sourceIsA)) {
+            if (!change.sameVersion(there) && decider.metadataWinner(change, there, sourceIsA)) {
                 writes.add(change, there);
             }
-        } else if (run.conflict(change, there, sourceIsA, targetConflicts)) {
+        } else if (decider.conflict(change, there, sourceIsA, targetConflicts)) {
             writes.add(change, there);
             return 1;
         }
@@ -359,7 +363,7 @@ final class Pass {
             ConflictStore targetConflicts = new ConflictStore(target.write, target.dialect);
             for (RowKey key : keys) {
                 if (!batch.refused.contains(key)) {
-                    run.accepted(byKey.get(key.json()), sourceIsA, targetConflicts);
+                    decider.accepted(byKey.get(key.json()), sourceIsA, targetConflicts);
                 }
             }
             finishTarget();

@@ -1,0 +1,250 @@
+package org.dovetail.engine.sync;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.dovetail.conflicts.Conflict;
+import org.dovetail.conflicts.ConflictStore;
+import org.dovetail.conflicts.Copy;
+import org.dovetail.conflicts.RowCopy;
+import org.dovetail.conflicts.WinnerRule;
+import org.dovetail.core.config.Policy;
+import org.dovetail.core.row.Values;
+
+/**
+ * Everything one table's run decides about a key both sites changed, in one place: whether it
+ * is a conflict and who wins (by the table's policy, through {@link WinnerRule}), holding a
+ * change back while its key has an open conflict, setting aside a change the target refused,
+ * and the records' ids and copies. The records go to both sites (the source's committed first,
+ * the target's in the batch's transaction); a dry run records nothing.
+ */
+final class ConflictDecider {
+    private static final char[] ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
+
+    private final TablePair pair;
+    private final SiteSession a;
+    private final SiteSession b;
+    private final Policy policy;
+    private final String runId;
+    private final boolean dryRun;
+    private final Set<String> resolvedElsewhere;
+    private final Set<String> conflictIds = new HashSet<>();
+    /** Records of changes refused in this run, by direction (true: A's changes refused at B). */
+    private final Map<Boolean, Map<String, Conflict>> refusedThisRun = Map.of(true, new LinkedHashMap<>(),
+            false, new LinkedHashMap<>());
+    /** Ids of the rejected records first written in this run. */
+    private final Set<String> recordedThisRun = new HashSet<>();
+    private long held;
+
+    ConflictDecider(TablePair pair, SiteSession a, SiteSession b, Policy policy, String runId, boolean dryRun,
+                    Set<String> resolvedElsewhere) {
+        this.pair = pair;
+        this.a = a;
+        this.b = b;
+        this.policy = policy;
+        this.runId = runId;
+        this.dryRun = dryRun;
+        this.resolvedElsewhere = resolvedElsewhere;
+    }
+
+    /** How many conflicts (rejected changes included) this run recorded or touched. */
+    int conflicts() {
+        return conflictIds.size();
+    }
+
+    /** How many changes were held back because their key has an open conflict. */
+    long held() {
+        return held;
+    }
+
+    /** Whether changes were refused in this run and are waiting for another try. */
+    boolean hasRefused() {
+        return refusedThisRun.values().stream().anyMatch(m -> !m.isEmpty());
+    }
+
+    /** The records of the changes in one direction refused in this run so far; they are no longer waiting. */
+    List<Conflict> takeRefused(boolean sourceIsA) {
+        Map<String, Conflict> refused = refusedThisRun.get(sourceIsA);
+        List<Conflict> records = List.copyOf(refused.values());
+        refused.clear();
+        return records;
+    }
+
+    /**
+     * Records a conflict between the source's change and the target's own change, at the
+     * source first and then at the target (in the batch's transaction); returns whether the
+     * source's copy wins and must be applied at the target.
+     */
+    boolean conflict(RowState source, RowState target, boolean sourceIsA, ConflictStore targetStore)
+            throws SQLException {
+        SiteSession src = sourceIsA ? a : b;
+        SiteSession dst = sourceIsA ? b : a;
+        Optional<String> winner = WinnerRule.winner(policy, copy(src, source), copy(dst, target));
+        boolean srcFirst = src.name().compareTo(dst.name()) <= 0;
+        RowState rowA = srcFirst ? source : target;
+        RowState rowB = srcFirst ? target : source;
+        String siteA = srcFirst ? src.name() : dst.name();
+        String siteB = srcFirst ? dst.name() : src.name();
+        RowKey key = source.key(pair.keyCount());
+        String kind = kind(rowA, rowB);
+        String id = conflictId(siteA, siteB, key, rowA, rowB, kind);
+        Conflict conflict = new Conflict(id, pair.name(), key.json(), kind, siteA, siteB, json(rowA), json(rowB),
+                winner.orElse(null), winner.isPresent() ? Conflict.AUTO : Conflict.OPEN, policy.toString(),
+                OffsetDateTime.now(), runId, null, null, null, null, null);
+        if (!dryRun) {
+            new ConflictStore(src.write, src.dialect).insertIfAbsent(conflict);
+            src.write.commit();
+            targetStore.insertIfAbsent(conflict);
+        }
+        conflictIds.add(id);
+        return winner.isPresent() && winner.get().equals(src.name());
+    }
+
+    /**
+     * A change to a key with an open conflict is not applied; the conflict's copy of the
+     * source side is brought up to date instead, so the admin decides on the newest state.
+     */
+    void hold(Conflict open, RowState change, boolean sourceIsA, ConflictStore targetStore) throws SQLException {
+        held++;
+        SiteSession src = sourceIsA ? a : b;
+        boolean sideA = open.siteA().equals(src.name());
+        String row = json(change);
+        boolean same = java.util.Objects.equals(row, sideA ? open.rowA() : open.rowB());
+        if (dryRun || same) {
+            return;
+        }
+        new ConflictStore(src.write, src.dialect).updateCopy(open.id(), sideA, row);
+        src.write.commit();
+        targetStore.updateCopy(open.id(), sideA, row);
+    }
+
+    /**
+     * Sets a change aside that the target refused: an open {@code rejected} record at the source
+     * (committed) and at the target (in the batch's transaction), or the key's open one brought
+     * up to date; the key's other changes, and every other key, go on.
+     */
+    void refused(RowState source, RowState target, boolean sourceIsA, ConflictStore targetStore,
+                 String reason, Conflict existing) throws SQLException {
+        SiteSession src = sourceIsA ? a : b;
+        SiteSession dst = sourceIsA ? b : a;
+        RowKey key = source.key(pair.keyCount());
+        RowState there = target != null ? target : RowState.absent(key.parts(), pair.columns().size());
+        boolean srcFirst = src.name().compareTo(dst.name()) <= 0;
+        RowState rowA = srcFirst ? source : there;
+        RowState rowB = srcFirst ? there : source;
+        String detail = "table " + pair.name() + " key " + key.text() + ": " + reason;
+        String siteA = srcFirst ? src.name() : dst.name();
+        String siteB = srcFirst ? dst.name() : src.name();
+        // the key's open record, if any, is brought up to date: its id, time and run stay
+        Conflict conflict = new Conflict(existing != null ? existing.id()
+                : conflictId(siteA, siteB, key, rowA, rowB, Conflict.REJECTED), pair.name(), key.json(),
+                Conflict.REJECTED, siteA, siteB, json(rowA), json(rowB), null, Conflict.OPEN,
+                existing != null ? existing.policy() : policy.toString(),
+                existing != null ? existing.detectedAt() : OffsetDateTime.now(),
+                existing != null ? existing.runId() : runId, null, null, null, dst.name(), detail);
+        if (!dryRun) {
+            ConflictStore sourceStore = new ConflictStore(src.write, src.dialect);
+            if (existing != null) {
+                sourceStore.updateRejection(conflict.id(), conflict.rowA(), conflict.rowB(), detail);
+                src.write.commit();
+                targetStore.updateRejection(conflict.id(), conflict.rowA(), conflict.rowB(), detail);
+            } else {
+                sourceStore.insertIfAbsent(conflict);
+                src.write.commit();
+                targetStore.insertIfAbsent(conflict);
+            }
+        }
+        if (existing == null) {
+            recordedThisRun.add(conflict.id());
+        }
+        conflictIds.add(conflict.id());
+        refusedThisRun.get(sourceIsA).put(conflict.id(), conflict);
+    }
+
+    /** A refused change applied on a later try: its record is resolved at both sites, or forgotten if from this run. */
+    void accepted(Conflict record, boolean sourceIsA, ConflictStore targetStore) throws SQLException {
+        SiteSession src = sourceIsA ? a : b;
+        if (dryRun) {
+            return;
+        }
+        ConflictStore sourceStore = new ConflictStore(src.write, src.dialect);
+        forget(record);
+        if (recordedThisRun.contains(record.id())) {
+            sourceStore.delete(record.id());
+            targetStore.delete(record.id());
+        } else {
+            OffsetDateTime now = OffsetDateTime.now();
+            sourceStore.markResolved(record.id(), "dovetail", now, src.name());
+            targetStore.markResolved(record.id(), "dovetail", now, src.name());
+        }
+        src.write.commit();
+    }
+
+    /** A record of this run that the retry made unnecessary: gone from the count, and from both sites. */
+    void forget(Conflict record) {
+        conflictIds.remove(record.id());
+    }
+
+    /** Whether an open record here was already resolved at the other site (known on dry runs only). */
+    boolean resolvedElsewhere(String conflictId) {
+        return resolvedElsewhere.contains(conflictId);
+    }
+
+    /** Both sides hold the same content in different versions: whether the source's metadata should win. */
+    boolean metadataWinner(RowState source, RowState target, boolean sourceIsA) {
+        SiteSession src = sourceIsA ? a : b;
+        SiteSession dst = sourceIsA ? b : a;
+        return WinnerRule.byVersion(copy(src, source), copy(dst, target)).equals(src.name());
+    }
+
+    private static Copy copy(SiteSession holder, RowState row) {
+        return new Copy(holder.name(), row.version(), row.changedAt(), row.site());
+    }
+
+    private static String kind(RowState rowA, RowState rowB) {
+        if (!rowA.dead() && !rowB.dead() && !rowA.origin().equals(rowB.origin())) {
+            return "insert/insert";
+        }
+        return (rowA.dead() ? "delete" : "update") + "/" + (rowB.dead() ? "delete" : "update");
+    }
+
+    /** A copy as the conflict store keeps it (see {@link RowCopy}). */
+    String json(RowState row) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < pair.columns().size(); i++) {
+            if (!row.dead() || pair.columns().get(i).key()) {
+                values.put(pair.columns().get(i).nameA().toLowerCase(java.util.Locale.ROOT),
+                        Values.toText(row.values()[i]));
+            }
+        }
+        return new RowCopy(values, row.dead(), row.version(), row.origin(), row.site(), row.changedAt()).toJson();
+    }
+
+    /** A short, typeable id that both sites derive alike from the pair, the key and both versions. */
+    private String conflictId(String siteA, String siteB, RowKey key, RowState rowA, RowState rowB, String kind) {
+        String basis = String.join("\u0000", siteA, siteB, pair.name(), key.json(),
+                state(rowA), state(rowB)) + (Conflict.REJECTED.equals(kind) ? "\u0000" + kind : "");
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(basis.getBytes(StandardCharsets.UTF_8));
+            StringBuilder id = new StringBuilder();
+            for (int i = 0; i < 8; i++) {
+                id.append(ID_ALPHABET[(hash[i] & 0xff) % ID_ALPHABET.length]);
+            }
+            return id.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String state(RowState row) {
+        return (row.dead() ? "D" : "L") + row.version() + "/" + row.origin();
+    }
+}
