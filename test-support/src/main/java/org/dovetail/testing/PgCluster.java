@@ -88,6 +88,10 @@ final class PgCluster {
     return baseDir;
   }
 
+  Path binDir() {
+    return binDir;
+  }
+
   /** Whether the postmaster of this data directory is running ({@code pg_ctl status}). */
   boolean isRunning() {
     return pg("pg_ctl", "-D", dataDir.toString(), "status").ok();
@@ -186,7 +190,9 @@ final class PgCluster {
   private String serverOptions() {
     return "-p " + port + " -k " + socketDir
         + " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
-        + " -c full_page_writes=off -c max_connections=200";
+        + " -c full_page_writes=off -c max_connections=200"
+        // 13 still stores md5 hashes by default, which the scram-sha-256 lines of pg_hba refuse
+        + " -c password_encryption=scram-sha-256";
   }
 
   private void check(Commands.Result r, String what) {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -16,18 +17,33 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>beforeAll creates a database named after the test class; afterAll drops it together with
  * every extra database made by {@link #newDatabase(String)}. Register it on a static field:
  * on an instance field JUnit never calls beforeAll. Nested classes share the outer database.
+ *
+ * <p>{@code new PostgresDatabaseExtension()} uses the suite's server ({@link PostgresServer#get()});
+ * {@code new PostgresDatabaseExtension(13)} a server of that major version
+ * ({@link PostgresServer#forMajor(int)}), for tests between two versions.
  */
 public final class PostgresDatabaseExtension implements BeforeAllCallback, AfterAllCallback {
   private final List<TestDatabase> extras = new ArrayList<>();
+  private final Supplier<PostgresServer> serverOf;
   private TestDatabase database;
   private String ownerId;
+
+  /** Databases on the suite's server. */
+  public PostgresDatabaseExtension() {
+    this.serverOf = PostgresServer::get;
+  }
+
+  /** Databases on a server of PostgreSQL {@code major} (13..18), started once per JVM. */
+  public PostgresDatabaseExtension(int major) {
+    this.serverOf = () -> PostgresServer.forMajor(major);
+  }
 
   @Override
   public synchronized void beforeAll(ExtensionContext context) {
     if (database != null) {
       return; // a @Nested class: keep using the enclosing class's database
     }
-    PostgresServer server = PostgresServer.get();
+    PostgresServer server = serverOf.get();
     server.start(); // in case an earlier fault test left it stopped
     database = server.createDatabase(context.getRequiredTestClass().getSimpleName());
     ownerId = context.getUniqueId();
@@ -86,14 +102,14 @@ public final class PostgresDatabaseExtension implements BeforeAllCallback, After
     return database().connect();
   }
 
-  /** The shared server. */
+  /** The shared server this extension makes its databases on. */
   public PostgresServer server() {
-    return PostgresServer.get();
+    return serverOf.get();
   }
 
   /** Creates another database, dropped in afterAll together with the class's own. */
   public synchronized TestDatabase newDatabase(String prefix) {
-    TestDatabase db = PostgresServer.get().createDatabase(prefix);
+    TestDatabase db = serverOf.get().createDatabase(prefix);
     extras.add(db);
     return db;
   }

@@ -7,19 +7,30 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * A real, throwaway PostgreSQL 15 server shared by all integration tests of one JVM.
+ * A real, throwaway PostgreSQL server shared by all integration tests of one JVM.
  *
  * <p>{@link #get()} starts it on first use (fresh temp dir, free port) and a shutdown hook stops
  * it and deletes its directory. If PostgreSQL cannot be started, {@code get()} throws an
  * {@link IllegalStateException} saying why, so tests fail instead of being skipped. The
  * superuser {@code postgres} connects over TCP without a password; any other role must give its
  * password.
+ *
+ * <p>Its binaries are the system's PostgreSQL 15 ({@link #DEFAULT_BIN}) unless
+ * {@code -Ddovetail.test.pg=N} (or {@code $DOVETAIL_TEST_PG}) names another major version, 13 to
+ * 18, whose binaries then come from the {@code io.zonky.test.postgres} jar the build fetched
+ * (see {@link PgBinaries}), or {@code -Ddovetail.pg.bin} names a bin directory.
+ * {@link #forMajor(int)} starts, once per JVM, a second server of a given major next to it, for
+ * tests that sync between two versions.
  */
 public final class PostgresServer {
   /** Default directory of initdb, pg_ctl and postgres (Debian's postgresql-15 package). */
@@ -28,14 +39,24 @@ public final class PostgresServer {
   public static final String BIN_PROPERTY = "dovetail.pg.bin";
   /** Environment variable overriding {@link #DEFAULT_BIN} (the system property wins). */
   public static final String BIN_ENV = "DOVETAIL_PG_BIN";
+  /** System property naming the major version (13..18) the whole suite runs on. */
+  public static final String VERSION_PROPERTY = "dovetail.test.pg";
+  /** Environment variable for {@link #VERSION_PROPERTY} (the system property wins). */
+  public static final String VERSION_ENV = "DOVETAIL_TEST_PG";
+  /** The lowest and highest major versions whose binaries the build can fetch. */
+  public static final int MIN_MAJOR = 13;
+  public static final int MAX_MAJOR = 18;
   static final String SUPERUSER = "postgres";
   private static final int MAX_IDENTIFIER = 63;
 
-  private static PostgresServer instance;
-  private static IllegalStateException startFailure;
+  private static final String DEFAULT_KEY = "default";
+  /** Started servers: the suite's under {@link #DEFAULT_KEY}, the others under their major. */
+  private static final Map<String, PostgresServer> SERVERS = new HashMap<>();
+  private static final Map<String, IllegalStateException> FAILURES = new HashMap<>();
 
   private final PgCluster cluster;
   private final AtomicInteger counter = new AtomicInteger();
+  private volatile int major;
 
   private PostgresServer(PgCluster cluster) {
     this.cluster = cluster;
@@ -43,26 +64,88 @@ public final class PostgresServer {
 
   /** The JVM-wide server, started on first call; throws IllegalStateException if it cannot start. */
   public static synchronized PostgresServer get() {
-    if (instance == null) {
-      if (startFailure != null) {
-        throw new IllegalStateException("PostgreSQL failed to start earlier in this JVM: "
-            + startFailure.getMessage(), startFailure);
-      }
-      try {
-        PgCluster cluster = PgCluster.launch(binDir());
-        Runtime.getRuntime().addShutdownHook(new Thread(cluster::destroy, "dovetail-pg-cleanup"));
-        instance = new PostgresServer(cluster);
-      } catch (RuntimeException e) {
-        startFailure = e instanceof IllegalStateException ise
-            ? ise : new IllegalStateException("could not start PostgreSQL: " + e, e);
-        throw startFailure;
-      }
-    }
-    return instance;
+    return server(DEFAULT_KEY, PostgresServer::binDir);
   }
 
-  /** The bin directory from -Ddovetail.pg.bin, else $DOVETAIL_PG_BIN, else {@link #DEFAULT_BIN}. */
+  /**
+   * A server of PostgreSQL {@code major} (13..18), started once per JVM from the binaries jar of
+   * that version; the suite's own server when that already runs {@code major} from such a jar.
+   * Throws IllegalStateException (never skips) when the binaries are missing or do not start.
+   */
+  public static synchronized PostgresServer forMajor(int major) {
+    checkMajor(major, "forMajor");
+    OptionalInt selected = selectedMajor();
+    if (selected.isPresent() && selected.getAsInt() == major) {
+      return get();
+    }
+    return server(String.valueOf(major), () -> PgBinaries.binDir(major));
+  }
+
+  private static PostgresServer server(String key, Supplier<Path> binDir) {
+    PostgresServer server = SERVERS.get(key);
+    if (server != null) {
+      return server;
+    }
+    IllegalStateException failure = FAILURES.get(key);
+    if (failure != null) {
+      throw new IllegalStateException("PostgreSQL (" + key + ") failed to start earlier in this"
+          + " JVM: " + failure.getMessage(), failure);
+    }
+    try {
+      PgCluster cluster = PgCluster.launch(binDir.get());
+      Runtime.getRuntime().addShutdownHook(new Thread(cluster::destroy, "dovetail-pg-cleanup"));
+      server = new PostgresServer(cluster);
+      SERVERS.put(key, server);
+      return server;
+    } catch (RuntimeException e) {
+      failure = e instanceof IllegalStateException ise
+          ? ise : new IllegalStateException("could not start PostgreSQL: " + e, e);
+      FAILURES.put(key, failure);
+      throw failure;
+    }
+  }
+
+  /**
+   * The major version chosen with -Ddovetail.test.pg / $DOVETAIL_TEST_PG, if any; throws
+   * IllegalArgumentException for anything but a number from 13 to 18.
+   */
+  public static OptionalInt selectedMajor() {
+    String value = System.getProperty(VERSION_PROPERTY);
+    String source = "-D" + VERSION_PROPERTY;
+    if (value == null || value.isBlank()) {
+      value = System.getenv(VERSION_ENV);
+      source = "$" + VERSION_ENV;
+    }
+    if (value == null || value.isBlank()) {
+      return OptionalInt.empty();
+    }
+    int major;
+    try {
+      major = Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(source + "=" + value + ": expected a PostgreSQL major"
+          + " version from " + MIN_MAJOR + " to " + MAX_MAJOR);
+    }
+    checkMajor(major, source);
+    return OptionalInt.of(major);
+  }
+
+  private static void checkMajor(int major, String what) {
+    if (major < MIN_MAJOR || major > MAX_MAJOR) {
+      throw new IllegalArgumentException(what + ": PostgreSQL " + major + " is not supported;"
+          + " expected a major version from " + MIN_MAJOR + " to " + MAX_MAJOR);
+    }
+  }
+
+  /**
+   * The suite's bin directory: the binaries jar's of -Ddovetail.test.pg, else -Ddovetail.pg.bin,
+   * else $DOVETAIL_PG_BIN, else {@link #DEFAULT_BIN}.
+   */
   static Path binDir() {
+    OptionalInt major = selectedMajor();
+    if (major.isPresent()) {
+      return PgBinaries.binDir(major.getAsInt());
+    }
     String prop = System.getProperty(BIN_PROPERTY);
     if (prop != null && !prop.isBlank()) {
       return Path.of(prop);
@@ -74,6 +157,25 @@ public final class PostgresServer {
   /** {@code jdbc:postgresql://127.0.0.1:PORT/database}. */
   public String jdbcUrl(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+  }
+
+  /** The server's major version, e.g. 13 (asked once: server_version_num / 10000). */
+  public int majorVersion() {
+    if (major == 0) {
+      try (Connection c = connect("postgres"); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+        rs.next();
+        major = Integer.parseInt(rs.getString(1)) / 10000;
+      } catch (SQLException e) {
+        throw new IllegalStateException("could not ask the server's version: " + e.getMessage(), e);
+      }
+    }
+    return major;
+  }
+
+  /** The directory of the binaries this server runs. */
+  public Path binDirectory() {
+    return cluster.binDir();
   }
 
   /** The TCP port the server listens on (127.0.0.1 only). */

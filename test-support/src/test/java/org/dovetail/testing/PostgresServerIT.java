@@ -12,7 +12,7 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Proves the throwaway server and the extension against a real PostgreSQL 15. */
+/** Proves the throwaway server and the extension against a real PostgreSQL (15, or -Ddovetail.test.pg). */
 class PostgresServerIT {
   @RegisterExtension
   static PostgresDatabaseExtension pg = new PostgresDatabaseExtension();
@@ -23,7 +23,9 @@ class PostgresServerIT {
     assertThat(pg.database().name()).startsWith("postgresserverit_");
     assertThat(pg.user()).isEqualTo("postgres");
     try (Connection c = pg.connect()) {
-      assertThat(queryString(c, "select version()")).contains("PostgreSQL 15");
+      int expected = PostgresServer.selectedMajor().orElse(15);
+      assertThat(queryString(c, "select version()")).contains("PostgreSQL " + expected + ".");
+      assertThat(pg.server().majorVersion()).isEqualTo(expected);
       assertThat(queryString(c, "select current_database()")).isEqualTo(pg.database().name());
     }
   }
