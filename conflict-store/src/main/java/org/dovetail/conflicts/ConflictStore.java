@@ -41,6 +41,16 @@ public final class ConflictStore {
         return meta.column(name, OffsetDateTime.class);
     }
 
+    /**
+     * The columns a record is read from, each with its type, so that every database's driver is
+     * asked for times as OffsetDateTime (a MariaDB DATETIME would otherwise come as a Timestamp).
+     */
+    private List<Field<?>> columns() {
+        return List.of(s("conflict_id"), s("table_key"), s("key_text"), s("kind"), s("site_a"), s("site_b"),
+                s("row_a"), s("row_b"), s("winner"), s("status"), s("policy"), t("detected_at"), s("run_id"),
+                s("resolved_by"), t("resolved_at"), s("kept"), s("refused_by"), s("detail"));
+    }
+
     /** Records the conflict unless a record with its id exists; true when it was new here. */
     public boolean insertIfAbsent(Conflict c) {
         if (dsl.fetchExists(table, s("conflict_id").eq(c.id()))) {
@@ -83,7 +93,7 @@ public final class ConflictStore {
             return open;
         }
         Set<String> wanted = new HashSet<>(keyJsons);
-        dsl.selectFrom(table).where(s("table_key").eq(tableName)).and(s("status").eq(Conflict.OPEN)).and(kind)
+        dsl.select(columns()).from(table).where(s("table_key").eq(tableName)).and(s("status").eq(Conflict.OPEN)).and(kind)
                 .and(s("key_hash").in(wanted.stream().map(ConflictStore::keyHash).toList()))
                 .fetch(this::toConflict).stream().filter(c -> wanted.contains(c.keyJson()))
                 .forEach(c -> open.put(c.keyJson(), c));
@@ -97,7 +107,7 @@ public final class ConflictStore {
 
     /** The open {@code rejected} records of a table: changes from {@code from} that {@code refusedBy} refused, oldest first. */
     public List<Conflict> openRejected(String tableName, String refusedBy, String from) {
-        return dsl.selectFrom(table).where(s("table_key").eq(tableName)).and(s("status").eq(Conflict.OPEN))
+        return dsl.select(columns()).from(table).where(s("table_key").eq(tableName)).and(s("status").eq(Conflict.OPEN))
                 .and(rejected(refusedBy, from)).orderBy(t("detected_at"), s("conflict_id")).fetch(this::toConflict);
     }
 
@@ -141,7 +151,7 @@ public final class ConflictStore {
     /** The resolved conflicts of a pair, by id. */
     public Map<String, Conflict> resolvedBetween(String siteA, String siteB) {
         Map<String, Conflict> out = new HashMap<>();
-        dsl.selectFrom(table).where(s("status").eq(Conflict.RESOLVED)).and(pair(siteA, siteB))
+        dsl.select(columns()).from(table).where(s("status").eq(Conflict.RESOLVED)).and(pair(siteA, siteB))
                 .fetch(this::toConflict).forEach(c -> out.put(c.id(), c));
         return out;
     }
@@ -169,7 +179,7 @@ public final class ConflictStore {
     }
 
     public Optional<Conflict> get(String id) {
-        return dsl.selectFrom(table).where(s("conflict_id").eq(id)).fetchOptional().map(this::toConflict);
+        return dsl.select(columns()).from(table).where(s("conflict_id").eq(id)).fetchOptional().map(this::toConflict);
     }
 
     /** Conflicts filtered by status ({@code all} or null for every one) and table (null for all), oldest first. */
@@ -181,7 +191,7 @@ public final class ConflictStore {
         if (tableName != null) {
             where = where.and(s("table_key").eq(tableName));
         }
-        return dsl.selectFrom(table).where(where).orderBy(t("detected_at"), s("conflict_id"))
+        return dsl.select(columns()).from(table).where(where).orderBy(t("detected_at"), s("conflict_id"))
                 .fetch(this::toConflict);
     }
 

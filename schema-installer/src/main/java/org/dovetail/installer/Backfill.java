@@ -107,7 +107,7 @@ public final class Backfill {
                 .set(field(name(bk.version()), Long.class), 1L)
                 .set(field(name(bk.origin()), String.class), field(dialect.newOriginExpression(), String.class))
                 .set(field(name(bk.site()), String.class), siteName)
-                .set(field(name(bk.changedAt()), OffsetDateTime.class), DSL.currentOffsetDateTime())
+                .set(field(name(bk.changedAt()), OffsetDateTime.class), dialect.currentTime())
                 .where(rows)
                 .execute();
         dialect.setApplying(connection, false);

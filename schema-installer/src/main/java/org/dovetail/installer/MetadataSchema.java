@@ -59,7 +59,7 @@ public final class MetadataSchema {
     private record SiteDataSource(Site site) implements DataSource {
         @Override
         public Connection getConnection() throws SQLException {
-            Connection c = site.connect();
+            Connection c = site.connect(site.dialect().migrationConnectionProperties());
             c.setAutoCommit(true);
             return c;
         }

@@ -51,8 +51,14 @@ public final class TableCheck {
         if (shape.primaryKey().isEmpty()) {
             throw DovetailException.usage(where + " has no primary key; Dovetail needs one to match rows");
         }
-        TableShape full = new Catalog(connection, dialect).describe(shape.schema(), shape.name(), true);
+        dialect.tableRefusal(connection, shape).ifPresent(reason -> {
+            throw DovetailException.usage(where + " " + reason);
+        });
+        Catalog catalog = new Catalog(connection, dialect);
+        TableShape full = catalog.describe(shape.schema(), shape.name(), true);
         List<String> ours = dialect.bookkeeping().all();
+        // an install interrupted between its DDL statements (MariaDB commits each) left its tombstone table first
+        installed = installed || catalog.exists(shape.schema(), dialect.tombstoneName(shape.name()));
         for (Column column : full.columns()) {
             boolean clash = Bookkeeping.isReserved(column.name()) && !(installed && ours.contains(column.name()));
             if (clash) {

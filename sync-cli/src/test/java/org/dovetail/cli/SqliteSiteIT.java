@@ -258,7 +258,10 @@ class SqliteSiteIT {
     void aSecondSyncOfThePairExitsFourWhileTheLockFileIsHeldAndKeySlotsAreRefused() throws Exception {
         try (TestSites sites = new TestSites(pg).site("a", Kind.SQLITE, ITEMS).site("b", Kind.H2, ITEMS)) {
             Path config = sites.config("tables: [items]");
+            sites.exec("a", "INSERT INTO items (id, name, qty) VALUES (1, 'from before install', 1)");
             assertThat(run(config, "install", "a").exitCode()).isZero();
+            assertThat(java.time.OffsetDateTime.parse(sites.rows("a", "SELECT dv_changed_at FROM items").get(0).get(0)))
+                    .as("backfilled").isAfter(java.time.OffsetDateTime.now().minusMinutes(5));
             assertThat(run(config, "install", "b").exitCode()).isZero();
             String[] ids = {sites.rows("a", "SELECT site_id FROM dovetail_site").get(0).get(0),
                     sites.rows("b", "SELECT SITE_ID FROM DOVETAIL.SITE").get(0).get(0)};
@@ -273,6 +276,7 @@ class SqliteSiteIT {
                 held.get().close();
             }
             assertThat(run(config, "sync", "a", "b").exitCode()).isZero();
+            assertThat(items(sites, "b")).isEqualTo(items(sites, "a")).hasSize(1);
 
             Path slots = sites.dir().resolve("slots.yml");
             Files.writeString(slots, "sites:\n  a:\n    url: " + sites.url("a") + "\n    slot: 1\n"

@@ -17,18 +17,22 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Real databases for sync tests: named sites on PostgreSQL (a fresh database each, from the
- * suite's own server), H2 in memory or a SQLite file (a fresh one each, in the sites' temp
- * directory), a dovetail.yml naming them, and plain-JDBC access as an application would have.
+ * Real databases for sync tests: named sites on PostgreSQL or MariaDB (a fresh database each,
+ * from the suite's own throwaway server of that kind), H2 in memory or a SQLite file (a fresh one
+ * each, in the sites' temp directory), a dovetail.yml naming them, and plain-JDBC access as an
+ * application would have. MariaDB sites log in with a password, which dovetail.yml names by a
+ * password file.
  */
 public final class TestSites implements AutoCloseable {
     /** The database kinds a site can be. */
-    public enum Kind { PG, H2, SQLITE }
+    public enum Kind { PG, H2, MARIADB, SQLITE }
 
     private final PostgresDatabaseExtension pg;
     private final Map<String, String> urls = new LinkedHashMap<>();
     private final Map<String, String> users = new LinkedHashMap<>();
     private final List<TestDatabase> databases = new ArrayList<>();
+    private final List<String> mariaDbs = new ArrayList<>();
+    private final Map<String, Path> passwordFiles = new LinkedHashMap<>();
     private final List<Connection> keepAlive = new ArrayList<>();
     private final Path dir;
 
@@ -57,6 +61,19 @@ public final class TestSites implements AutoCloseable {
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
+        } else if (kind == Kind.MARIADB) {
+            MariaDbServer server = MariaDbServer.get();
+            String db = server.createDatabase(name);
+            mariaDbs.add(db);
+            urls.put(name, server.jdbcUrl(db));
+            users.put(name, MariaDbServer.USER);
+            try {
+                Path file = dir.resolve(name + ".password");
+                Files.writeString(file, server.password());
+                passwordFiles.put(name, file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         } else {
             String url = "jdbc:h2:mem:" + name + "_" + UUID.randomUUID().toString().substring(0, 8)
                     + ";DB_CLOSE_DELAY=-1";
@@ -75,8 +92,15 @@ public final class TestSites implements AutoCloseable {
     /** Writes dovetail.yml naming the sites and the given tables section (YAML lines). */
     public Path config(String... tablesYaml) {
         StringBuilder yaml = new StringBuilder("sites:\n");
-        urls.forEach((name, url) -> yaml.append("  ").append(name).append(":\n    url: ").append(url)
-                .append(users.get(name) == null ? "" : "\n    user: " + users.get(name)).append('\n'));
+        urls.forEach((name, url) -> {
+            yaml.append("  ").append(name).append(":\n    url: ").append(url).append('\n');
+            if (users.get(name) != null) {
+                yaml.append("    user: ").append(users.get(name)).append('\n');
+            }
+            if (passwordFiles.containsKey(name)) {
+                yaml.append("    password-file: ").append(passwordFiles.get(name)).append('\n');
+            }
+        });
         yaml.append(String.join("\n", tablesYaml)).append('\n');
         Path file = dir.resolve("dovetail.yml");
         try {
@@ -85,6 +109,11 @@ public final class TestSites implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return file;
+    }
+
+    /** The sites' names, in the order they were added. */
+    public List<String> names() {
+        return List.copyOf(urls.keySet());
     }
 
     public Path dir() {
@@ -105,6 +134,13 @@ public final class TestSites implements AutoCloseable {
         if (urls.get(site).startsWith("jdbc:sqlite:")) {
             java.util.Properties props = new java.util.Properties();
             props.setProperty("busy_timeout", "30000");
+            return DriverManager.getConnection(urls.get(site), props);
+        }
+        if (passwordFiles.containsKey(site)) {
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("user", users.get(site));
+            props.setProperty("password", MariaDbServer.get().password());
+            props.setProperty("timezone", "UTC");
             return DriverManager.getConnection(urls.get(site), props);
         }
         return DriverManager.getConnection(urls.get(site), users.get(site), "");
@@ -155,5 +191,6 @@ public final class TestSites implements AutoCloseable {
             }
         }
         databases.forEach(TestDatabase::close);
+        mariaDbs.forEach(db -> MariaDbServer.get().dropDatabase(db));
     }
 }

@@ -20,14 +20,29 @@ public interface Dialect {
 
     SQLDialect jooqDialect();
 
+    /** jOOQ's settings for this database, given the ones every database shares. */
+    default org.jooq.conf.Settings jooqSettings(org.jooq.conf.Settings shared) {
+        return shared;
+    }
+
     /** Whether this dialect handles the JDBC URL. */
     boolean accepts(String jdbcUrl);
 
     /** Folds an unquoted identifier as the database does ({@code items} is H2's {@code ITEMS}). */
     String fold(String unquotedIdentifier);
 
+    /** The URL handed to the JDBC driver for the configured one (the same unless the driver needs more). */
+    default String driverUrl(String configuredUrl) {
+        return configuredUrl;
+    }
+
     /** Extra JDBC connection properties (timeouts), never credentials. */
     default java.util.Map<String, String> connectionProperties() {
+        return java.util.Map.of();
+    }
+
+    /** Connection properties of Flyway's connections, over {@link #connectionProperties()}. */
+    default java.util.Map<String, String> migrationConnectionProperties() {
         return java.util.Map.of();
     }
 
@@ -75,10 +90,6 @@ public interface Dialect {
         return org.jooq.impl.SQLDataType.TIMESTAMPWITHTIMEZONE;
     }
 
-    /** The statements uninstall runs last: the metadata schema goes, with everything in it. */
-    default List<String> dropMetadataSql() {
-        return List.of("DROP SCHEMA IF EXISTS \"" + metaSchema().replace("\"", "\"\"") + "\" CASCADE");
-    }
 
     /** The schema of a table whose JDBC metadata reports the given one (SQLite's driver reports none). */
     default String schemaOf(String reportedSchema) {
@@ -103,6 +114,14 @@ public interface Dialect {
     /** The companion tombstone table's name for a table name as stored in the catalog. */
     default String tombstoneName(String tableName) {
         return fold("dv_tomb_") + tableName;
+    }
+
+    /**
+     * Why the table cannot be replicated at this database although its columns can (its storage,
+     * its foreign keys' actions), in words that follow "table 'x' at site 'y' "; empty when it can.
+     */
+    default Optional<String> tableRefusal(Connection connection, TableShape table) throws SQLException {
+        return Optional.empty();
     }
 
     /** Empty when values of the column survive a trip through Dovetail, else why not. */
@@ -173,6 +192,16 @@ public interface Dialect {
     /** Statements run after a table's backfill (statistics), outside any transaction. */
     default List<String> afterBackfillSql(TableShape table) {
         return List.of();
+    }
+
+    /** The statements that drop the metadata schema with everything in it (uninstall's last step). */
+    default List<String> dropMetadataSql() {
+        return List.of("DROP SCHEMA IF EXISTS \"" + metaSchema().replace("\"", "\"\"") + "\" CASCADE");
+    }
+
+    /** The database's current time as a time with offset (the backfill's dv_changed_at). */
+    default org.jooq.Field<java.time.OffsetDateTime> currentTime() {
+        return org.jooq.impl.DSL.currentOffsetDateTime();
     }
 
     /** An SQL expression for a new random origin id (a UUID as text). */

@@ -14,8 +14,12 @@ public final class Dialects {
     }
 
     public static Dialect forUrl(String jdbcUrl) {
+        if (org.dovetail.core.dialect.mariadb.MariaDbDialect.handles(jdbcUrl)) {
+            // one instance per site: it names the site's metadata database after the URL's
+            return org.dovetail.core.dialect.mariadb.MariaDbDialect.forUrl(jdbcUrl);
+        }
         return ALL.stream().filter(d -> d.accepts(jdbcUrl)).findFirst()
                 .orElseThrow(() -> DovetailException.usage("unsupported database URL '" + jdbcUrl
-                        + "' (supported: jdbc:postgresql:, jdbc:h2:, jdbc:sqlite:)"));
+                        + "' (supported: jdbc:postgresql:, jdbc:h2:, jdbc:sqlite:, jdbc:mariadb:, jdbc:mysql:)"));
     }
 }

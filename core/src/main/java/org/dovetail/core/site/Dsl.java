@@ -22,6 +22,6 @@ public final class Dsl {
                 .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_QUOTED)
                 .withExecuteLogging(false)
                 .withDiagnosticsLogging(false);
-        return DSL.using(connection, dialect.jooqDialect(), settings);
+        return DSL.using(connection, dialect.jooqDialect(), dialect.jooqSettings(settings));
     }
 }

@@ -49,6 +49,11 @@ public final class Site {
 
     /** Opens a new connection with autocommit off; failures name the site, never the password. */
     public Connection connect() {
+        return connect(Map.of());
+    }
+
+    /** As {@link #connect()}, with some connection properties set otherwise (Flyway's connections). */
+    public Connection connect(Map<String, String> overrides) {
         Properties props = new Properties();
         if (config.user() != null) {
             props.setProperty("user", config.user());
@@ -58,8 +63,9 @@ public final class Site {
             props.setProperty("password", password);
         }
         props.putAll(dialect.connectionProperties());
+        props.putAll(overrides);
         try {
-            Connection connection = DriverManager.getConnection(config.url(), props);
+            Connection connection = DriverManager.getConnection(dialect.driverUrl(config.url()), props);
             connection.setAutoCommit(false);
             return connection;
         } catch (SQLException e) {

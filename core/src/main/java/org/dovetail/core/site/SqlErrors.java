@@ -36,7 +36,8 @@ public final class SqlErrors {
     /** A message without the statement some drivers append (H2: {@code ...; SQL statement: ...}). */
     private static String withoutStatement(String line) {
         int at = line.indexOf("; SQL statement:");
-        return at < 0 ? line : line.substring(0, at);
+        // the MariaDB driver's "(conn=12) " names a server thread, nothing the user can act on
+        return (at < 0 ? line : line.substring(0, at)).replaceFirst("^\\(conn=\\d+\\)\\s*", "");
     }
 
     /** The driver's exception behind a wrapper (jOOQ's DataAccessException, say), if any. */

@@ -147,6 +147,12 @@ public final class SqliteDialect implements Dialect {
         return SqliteScripts.uninstall(connection, table);
     }
 
+    /** ISO-8601 text in UTC, as the triggers write it (jOOQ would render SQLite's own format). */
+    @Override
+    public org.jooq.Field<java.time.OffsetDateTime> currentTime() {
+        return DSL.field(SqliteScripts.NOW, java.time.OffsetDateTime.class);
+    }
+
     @Override
     public String newOriginExpression() {
         return SqliteScripts.NEW_ORIGIN;

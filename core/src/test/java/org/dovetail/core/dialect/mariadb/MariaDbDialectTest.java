@@ -1,0 +1,89 @@
+package org.dovetail.core.dialect.mariadb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+import org.dovetail.core.DovetailException;
+import org.dovetail.core.dialect.Dialects;
+import org.dovetail.core.table.Column;
+import org.dovetail.core.table.TableShape;
+import org.junit.jupiter.api.Test;
+
+class MariaDbDialectTest {
+    private static final MariaDbDialect DIALECT = MariaDbDialect.forUrl("jdbc:mariadb://db:3306/shop?connectTimeout=5");
+    private static final TableShape ITEMS = new TableShape("shop", "items", List.of(
+            new Column("id", Types.INTEGER, "INT", 10, 0, false),
+            new Column("name", Types.VARCHAR, "VARCHAR", 40, 0, true),
+            new Column("qty", Types.DECIMAL, "DECIMAL", 10, 2, true)), List.of("id"));
+
+    @Test
+    void urlsChooseTheDialectAndNameTheMetadataDatabase() {
+        assertThat(Dialects.forUrl("jdbc:mariadb://db/shop")).isInstanceOf(MariaDbDialect.class);
+        assertThat(Dialects.forUrl("jdbc:mysql://db:3306/shop")).isInstanceOf(MariaDbDialect.class);
+        assertThat(DIALECT.database()).isEqualTo("shop");
+        assertThat(DIALECT.metaSchema()).isEqualTo("shop_dovetail");
+        assertThat(MariaDbDialect.forUrl("jdbc:mariadb://db/" + "x".repeat(64)).metaSchema()).hasSize(64).endsWith("_dovetail");
+        assertThatThrownBy(() -> MariaDbDialect.forUrl("jdbc:mariadb://db:3306/"))
+                .isInstanceOf(DovetailException.class)
+                .hasMessage("MariaDB URL 'jdbc:mariadb://db:3306/' names no database: a site is one database"
+                        + " (jdbc:mariadb://HOST[:PORT]/DATABASE)");
+        assertThat(DIALECT.driverUrl("jdbc:mysql://db/shop")).isEqualTo("jdbc:mysql://db/shop?permitMysqlScheme");
+        assertThat(DIALECT.driverUrl("jdbc:mysql://db/shop?a=1")).isEqualTo("jdbc:mysql://db/shop?a=1&permitMysqlScheme");
+        assertThat(DIALECT.driverUrl("jdbc:mariadb://db/shop")).isEqualTo("jdbc:mariadb://db/shop");
+    }
+
+    @Test
+    void installRendersEveryParameterAndNamesItsObjects() {
+        List<String> sql = DIALECT.installSql(ITEMS, "o'ffice");
+        assertThat(sql).hasSize(6).noneMatch(s -> s.contains("${"));
+        assertThat(sql.get(0)).startsWith("CREATE TABLE IF NOT EXISTS `shop`.`dv_tomb_items`")
+                .endsWith("SELECT `id` FROM `shop`.`items` LIMIT 0");
+        assertThat(sql.get(1)).contains("FOREIGN KEY (`id`) REFERENCES `shop`.`items` (`id`)");
+        assertThat(sql.get(2)).startsWith("ALTER TABLE `shop`.`items`").contains("ADD INDEX IF NOT EXISTS `items_dv_seq_idx` (dv_seq)");
+        assertThat(sql.get(3)).startsWith("CREATE OR REPLACE TRIGGER `shop`.`dv_ins_items` BEFORE INSERT")
+                .contains("WHERE `id` = NEW.`id`").contains("'o''ffice'").contains("`shop_dovetail`.`next_seq`()")
+                .endsWith("END");
+        assertThat(sql.get(4)).contains("BINARY NEW.`name` <=> BINARY OLD.`name`").contains("NEW.`qty` <=> OLD.`qty`")
+                .contains("NOT (NEW.`id` <=> OLD.`id`)");
+        assertThat(sql.get(5)).startsWith("CREATE OR REPLACE TRIGGER `shop`.`dv_del_items` AFTER DELETE");
+        assertThat(DIALECT.uninstallSql(ITEMS)).first().isEqualTo("DROP TRIGGER IF EXISTS `shop`.`dv_ins_items`");
+        assertThat(DIALECT.installSiteSql()).hasSize(4).last().asString().startsWith("CREATE FUNCTION `shop_dovetail`.`next_seq`()");
+    }
+
+    @Test
+    void longNamesFitSixtyFourCharacters() {
+        String name = "t".repeat(64);
+        assertThat(DIALECT.tombstoneName(name)).hasSize(64).startsWith("dv_tomb_ttt");
+        assertThat(MariaDbNames.trigger(name, "ins")).hasSize(64).isNotEqualTo(MariaDbNames.trigger(name, "upd"));
+    }
+
+    @Test
+    void typesOutsideTheMappingAreRefusedByName() {
+        assertThat(DIALECT.unsupportedReason(new Column("y", Types.DATE, "YEAR", 4, 0, true))).hasValue("unsupported type 'year'");
+        assertThat(DIALECT.unsupportedReason(new Column("n", Types.BIGINT, "BIGINT UNSIGNED", 20, 0, true)))
+                .hasValue("unsupported type 'bigint unsigned' (values above 2^63-1 do not fit other sites)");
+        assertThat(DIALECT.unsupportedReason(new Column("t", Types.VARCHAR, "VARCHAR", 10, 0, true))).isEmpty();
+    }
+
+    @Test
+    void refusalsAreOneLineWithoutStatementText() {
+        SQLException fk = new SQLException("(conn=12) Cannot add or update a child row: a foreign key constraint fails"
+                + " (`shop`.`orders`, CONSTRAINT `orders_item_fk` FOREIGN KEY (`item_id`) REFERENCES `items` (`id`))",
+                "23000", 1452);
+        assertThat(DIALECT.failures().refusal(fk)).hasValue("Cannot add or update a child row: foreign key constraint"
+                + " `orders_item_fk` of `shop`.`orders` fails [23000]");
+        SQLException dup = new SQLException("(conn=3) Duplicate entry 'A' for key 'codes_code_key'", "23000", 1062);
+        assertThat(DIALECT.failures().refusal(dup)).hasValue("Duplicate entry 'A' for key 'codes_code_key' [23000]");
+        assertThat(DIALECT.failures().raced(dup)).isTrue();
+        SQLException deadlock = new SQLException("(conn=3) Deadlock found when trying to get lock", "40001", 1213);
+        assertThat(DIALECT.failures().refusal(deadlock)).isEmpty();
+        assertThat(DIALECT.failures().raced(deadlock)).isTrue();
+        SQLException syntax = new SQLException("(conn=3) You have an error in your SQL syntax; check the manual that"
+                + " corresponds to your MariaDB server version for the right syntax to use near 'FROM x' at line 1",
+                "42000", 1064);
+        assertThat(DIALECT.failures().describe(syntax)).doesNotContain("FROM x").doesNotContain("conn=").endsWith("[42000]");
+    }
+}
