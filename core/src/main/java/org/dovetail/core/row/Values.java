@@ -24,6 +24,9 @@ public final class Values {
 
     /** Reads column {@code index} of the result set as the kind's Java type (null for SQL NULL). */
     public static Object read(ResultSet rs, int index, ValueKind kind) throws SQLException {
+        if (rs instanceof org.sqlite.core.CoreResultSet && isTemporal(kind)) {
+            return sqliteTemporal(rs.getString(index), kind);
+        }
         Object value = switch (kind) {
             case INTEGER -> rs.getLong(index);
             case DECIMAL -> rs.getBigDecimal(index);
@@ -38,6 +41,28 @@ public final class Values {
             case UUID -> uuid(rs.getObject(index));
         };
         return rs.wasNull() ? null : value;
+    }
+
+    private static boolean isTemporal(ValueKind kind) {
+        return kind == ValueKind.DATE || kind == ValueKind.TIME || kind == ValueKind.TIMESTAMP;
+    }
+
+    /**
+     * SQLite keeps dates and times as ISO-8601 text, and its driver's own conversion reads six
+     * fractional digits as milliseconds ({@code 13:14:15.123456} became {@code 13:16:18.456}):
+     * the text is parsed here, with a space or a {@code T} between date and time.
+     */
+    private static Object sqliteTemporal(String text, ValueKind kind) {
+        if (text == null) {
+            return null;
+        }
+        String iso = text.strip();
+        return switch (kind) {
+            case DATE -> LocalDate.parse(iso);
+            case TIME -> LocalTime.parse(iso);
+            default -> LocalDateTime.parse(iso.length() > 10 && iso.charAt(10) == ' '
+                    ? iso.substring(0, 10) + 'T' + iso.substring(11) : iso);
+        };
     }
 
     /**
