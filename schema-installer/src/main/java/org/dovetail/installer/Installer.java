@@ -73,7 +73,8 @@ public final class Installer {
                     plan.slot().map(Object::toString).orElse(null), plan.slottedSequences(),
                     Duration.ofNanos(System.nanoTime() - start));
         } catch (SQLException | DataAccessException e) {
-            throw DovetailException.failed("install at site '" + site.name() + "' failed: " + SqlErrors.describe(e), e);
+            throw DovetailException.failed("install at site '" + site.name() + "' failed: "
+                    + site.dialect().failures().describe(e), e);
         }
     }
 

@@ -28,6 +28,12 @@ final class MariaDbErrors {
 
     /** One line for the user: the driver's prefix, foreign key definitions and statement fragments left out. */
     static String describe(SQLException e) {
+        if (e.getErrorCode() == 1418 || e.getErrorCode() == 1419) {
+            // binary logging on: only SUPER may create Dovetail's functions and triggers, unless the server trusts creators
+            return "the server logs binary (log_bin) and this user may not create functions and triggers there: set"
+                    + " log_bin_trust_function_creators = 1 on the server (SET GLOBAL, and in its configuration),"
+                    + " or install as a user with SUPER [" + e.getSQLState() + "]";
+        }
         String line = CONN.matcher(SqlErrors.describe(e)).replaceFirst("");
         Matcher fk = FOREIGN_KEY.matcher(line);
         if (fk.matches()) {

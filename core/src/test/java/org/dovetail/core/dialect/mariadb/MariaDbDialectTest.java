@@ -86,4 +86,12 @@ class MariaDbDialectTest {
                 "42000", 1064);
         assertThat(DIALECT.failures().describe(syntax)).doesNotContain("FROM x").doesNotContain("conn=").endsWith("[42000]");
     }
+
+    @Test
+    void binaryLoggingThatRefusesTheTriggersSaysWhatToSet() {
+        java.sql.SQLException e = new java.sql.SQLException("(conn=7) This function has none of DETERMINISTIC, NO SQL,"
+                + " or READS SQL DATA in its declaration and binary logging is enabled", "HY000", 1418);
+        assertThat(DIALECT.failures().describe(e)).startsWith("the server logs binary (log_bin)")
+                .contains("log_bin_trust_function_creators = 1").doesNotContain("conn=");
+    }
 }
