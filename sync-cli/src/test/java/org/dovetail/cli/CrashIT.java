@@ -87,7 +87,7 @@ class CrashIT {
     @Test
     void killedSyncsLeaveASqliteSiteConsistentAndTheNextRunFinishes() throws Exception {
         int rowsA = 3_000;
-        int rowsB = 25_000; // three batches into the file
+        int rowsB = 30_000; // three batches into the file
         int conflicts = 20;
         int step = rowsA / conflicts;
         try (TestSites sites = new TestSites(pg).site("a", Kind.SQLITE, ITEMS).site("b", Kind.PG, ITEMS)) {
@@ -101,12 +101,14 @@ class CrashIT {
             LongSupplier rowsAtA = () -> sites.count("a", "SELECT count(*) FROM items");
             LongSupplier conflictsAtA = () -> sites.count("a", "SELECT count(*) FROM dovetail_conflict");
             List<String> kills = new ArrayList<>();
-            kills.add(killAfter(config, 1200));
-            kills.add(killWhenGrows(config, rowsAtA, "a batch committed at a"));
+            // a's rows go first (conflicts recorded in the file as b's batch is written), then b's
+            // rows come into the file in three batches
             kills.add(killWhenGrows(config, conflictsAtA, "a conflict recorded at a"));
             kills.add(killWhenGrows(config, rowsAtA, "a batch committed at a"));
+            kills.add(killWhenGrows(config, rowsAtA, "a batch committed at a"));
+            kills.add(killAfter(config, 1000));
             System.out.println("CrashIT SQLite kills: " + kills);
-            assertThat(kills.stream().filter(k -> k.startsWith("killed"))).as("syncs killed mid-way")
+            assertThat(kills.stream().filter(k -> k.startsWith("killed after"))).as("syncs killed mid-way")
                     .hasSizeGreaterThanOrEqualTo(2);
 
             Process last = JarRuns.start(config, "sync", "a", "b");
@@ -152,6 +154,7 @@ class CrashIT {
             Thread.sleep(5);
         }
         p.waitFor();
-        return "finished before " + what;
+        return "finished before " + what + " (exit " + p.exitValue() + (p.exitValue() == 0 || p.exitValue() == 3 ? ""
+                : ": " + new String(p.getErrorStream().readAllBytes()).strip()) + ")";
     }
 }
