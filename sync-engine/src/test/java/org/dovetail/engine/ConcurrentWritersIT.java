@@ -200,8 +200,13 @@ class ConcurrentWritersIT {
             writers.forEach(w -> running.add(pool.submit(w)));
             long syncs = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() < deadline) {
+            long longest = 0;
+            // at least three syncs: at a MariaDB site a sync's inserts wait, seconds at times, for the
+            // writers' open transactions, whose gap locks (REPEATABLE READ) cover the keys it inserts
+            while (System.nanoTime() < deadline || syncs < 3) {
+                long t0 = System.nanoTime();
                 SyncResult r = d.sync(SyncOptions.both("a", "b"));
+                longest = Math.max(longest, System.nanoTime() - t0);
                 assertThat(r.conflicts()).isZero();
                 assertThat(r.failed()).isFalse();
                 syncs++;
@@ -212,9 +217,9 @@ class ConcurrentWritersIT {
             }
             pool.shutdown();
             d.sync(SyncOptions.both("a", "b"));
-            System.out.printf("ConcurrentWritersIT %s-%s: %d syncs, %d commits, %d deadlocks retried%n", ka, kb, syncs,
-                    writers.stream().mapToInt(w -> w.commits).sum(), writers.stream().mapToInt(w -> w.deadlocks).sum());
-            assertThat(syncs).isGreaterThan(2);
+            System.out.printf("ConcurrentWritersIT %s-%s: %d syncs (longest %d ms), %d commits, %d deadlocks retried%n",
+                    ka, kb, syncs, longest / 1_000_000, writers.stream().mapToInt(w -> w.commits).sum(),
+                    writers.stream().mapToInt(w -> w.deadlocks).sum());
             assertThat(writers.stream().mapToInt(w -> w.commits).sum()).isGreaterThan(15);
             for (Writer w : writers) {
                 String range = "SELECT id, name, qty FROM items WHERE id >= " + w.base + " AND id < " + (w.base + 60)
@@ -309,7 +314,7 @@ class ConcurrentWritersIT {
                  java.sql.ResultSet rs = s.executeQuery("SHOW ENGINE INNODB STATUS")) {
                 String text = rs.next() ? rs.getString(3) : "";
                 int from = text.indexOf("LATEST DETECTED DEADLOCK");
-                return from < 0 ? "(no deadlock section)" : text.substring(from, Math.min(text.length(), from + 4000));
+                return from < 0 ? "(no deadlock section)" : text.substring(from, Math.min(text.length(), from + 1500));
             } catch (SQLException e) {
                 return "(no InnoDB status: " + e.getMessage() + ")";
             }
