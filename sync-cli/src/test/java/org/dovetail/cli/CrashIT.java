@@ -78,6 +78,59 @@ class CrashIT {
         }
     }
 
+    /**
+     * The same between a SQLite file and a PostgreSQL site (shorter): a killed process leaves the
+     * file's WAL and its write lock behind mid-batch; kills while batches are written into the file,
+     * right after one committed there, and right after a conflict was recorded in the file. The
+     * next run finishes the job.
+     */
+    @Test
+    void killedSyncsLeaveASqliteSiteConsistentAndTheNextRunFinishes() throws Exception {
+        int rowsA = 3_000;
+        int rowsB = 30_000; // three batches into the file
+        int conflicts = 20;
+        int step = rowsA / conflicts;
+        try (TestSites sites = new TestSites(pg).site("a", Kind.SQLITE, ITEMS).site("b", Kind.PG, ITEMS)) {
+            Path config = sites.config("tables: [items]");
+            assertThat(JarRuns.start(config, "install", "a").waitFor()).isZero();
+            assertThat(JarRuns.start(config, "install", "b").waitFor()).isZero();
+            JarRuns.fill(sites, "a", 0, rowsA, "a");
+            JarRuns.fill(sites, "b", rowsA, rowsB, "b");
+            sites.exec("b", "INSERT INTO items SELECT g * " + step + ", 'b-conflict', 1 "
+                    + "FROM generate_series(0, " + (conflicts - 1) + ") g");
+            LongSupplier rowsAtA = () -> sites.count("a", "SELECT count(*) FROM items");
+            LongSupplier conflictsAtA = () -> sites.count("a", "SELECT count(*) FROM dovetail_conflict");
+            List<String> kills = new ArrayList<>();
+            // a's rows go first (conflicts recorded in the file as b's batch is written), then b's
+            // rows come into the file in three batches
+            kills.add(killWhenGrows(config, conflictsAtA, "a conflict recorded at a"));
+            kills.add(killWhenGrows(config, rowsAtA, "a batch committed at a"));
+            kills.add(killWhenGrows(config, rowsAtA, "a batch committed at a"));
+            kills.add(killAfter(config, 1000));
+            System.out.println("CrashIT SQLite kills: " + kills);
+            assertThat(kills.stream().filter(k -> k.startsWith("killed after"))).as("syncs killed mid-way")
+                    .hasSizeGreaterThanOrEqualTo(2);
+
+            Process last = JarRuns.start(config, "sync", "a", "b");
+            assertThat(last.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(last.exitValue()).as("done, conflicts recorded in this run or earlier").isIn(0, 3);
+            Process again = JarRuns.start(config, "sync", "a", "b", "--json");
+            assertThat(again.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(again.getInputStream().readAllBytes()))
+                    .contains("\"pushed\":0,\"pulled\":0,\"conflicts\":0,\"open_conflicts\":0");
+
+            String all = "SELECT id, name, qty, dv_version, dv_origin FROM items ORDER BY id";
+            assertThat(sites.rows("a", all)).isEqualTo(sites.rows("b", all));
+            assertThat(sites.count("a", "SELECT count(*) FROM items")).isEqualTo(rowsA + rowsB);
+            assertThat(sites.rows("a", "SELECT conflict_id, table_key, key_text, kind FROM dovetail_conflict ORDER BY 1"))
+                    .isEqualTo(sites.rows("b", "SELECT conflict_id, table_key, key_text, kind FROM dovetail.conflict"
+                            + " ORDER BY 1")).hasSize(conflicts);
+            Process verify = JarRuns.start(config, "verify", "a", "b");
+            assertThat(verify.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(verify.exitValue()).isZero();
+        }
+    }
+
     /** Starts a sync and kills it after {@code millis}, unless it finished first. */
     private static String killAfter(Path config, long millis) throws Exception {
         Process p = JarRuns.start(config, "sync", "a", "b");
@@ -101,6 +154,7 @@ class CrashIT {
             Thread.sleep(5);
         }
         p.waitFor();
-        return "finished before " + what;
+        return "finished before " + what + " (exit " + p.exitValue() + (p.exitValue() == 0 || p.exitValue() == 3 ? ""
+                : ": " + new String(p.getErrorStream().readAllBytes()).strip()) + ")";
     }
 }

@@ -25,7 +25,7 @@ final class JarRuns {
     /** Inserts items {@code from .. from+count-1} named {@code name i} in one transaction, as an application would. */
     static void fill(TestSites sites, String site, int from, int count, String name) throws Exception {
         try (Connection c = sites.connect(site);
-             PreparedStatement ps = c.prepareStatement("INSERT INTO items VALUES (?, ?, ?)")) {
+             PreparedStatement ps = c.prepareStatement("INSERT INTO items (id, name, qty) VALUES (?, ?, ?)")) {
             c.setAutoCommit(false);
             for (int i = from; i < from + count; i++) {
                 ps.setLong(1, i);

@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.dovetail.engine.ConvergenceRun.Failure;
@@ -14,6 +15,7 @@ import org.dovetail.engine.ConvergenceRun.Op;
 import org.dovetail.engine.ConvergenceRun.Put;
 import org.dovetail.engine.ConvergenceRun.Sync;
 import org.dovetail.testing.PostgresDatabaseExtension;
+import org.dovetail.testing.TestSites.Kind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *   <li>conflicts are recorded only for concurrent writes, with the policy's winner, at both sites of
  *       the pair, and after every two-way sync the pair holds the same rows.</li>
  * </ol>
- * See {@link ConvergenceRun} for the model and the names of the checks.
+ * See {@link ConvergenceRun} for the model and the names of the checks. A second random run uses a
+ * star with a spoke of each other kind: H2, SQLite and MariaDB.
  *
  * <p>The seed is printed at the start and is in every failure message, with the trace of each failing
  * key (its writes, the syncs that changed it, its conflict records). System properties:
@@ -75,18 +78,35 @@ class ConvergenceIT {
 
     @Test
     void randomEditsAndStarSyncsConvergeAndNoWriteIsLostWithoutARecord() throws Exception {
+        randomRun("", ConvergenceRun.DEFAULT_SPOKES, "dovetail.convergence.ops", 400);
+    }
+
+    /**
+     * The same with a spoke of each kind but PostgreSQL: hub {@code h} (PostgreSQL), spokes {@code l}
+     * (H2), {@code s} (SQLite) and {@code m} (MariaDB); fewer operations, as there are more sites.
+     * System property {@code dovetail.convergence.kinds.ops} (default 200); the seed as above.
+     */
+    @Test
+    void randomEditsConvergeWithSpokesOfEveryKind() throws Exception {
+        randomRun("every kind: ", ConvergenceRun.spokes("l", Kind.H2, "s", Kind.SQLITE, "m", Kind.MARIADB),
+                "dovetail.convergence.kinds.ops", 200);
+    }
+
+    private static void randomRun(String label, Map<String, Kind> spokes, String opsProperty, int defaultOps)
+            throws Exception {
         String seedProperty = System.getProperty("dovetail.convergence.seed");
         long seed = seedProperty == null || seedProperty.isBlank() ? new SecureRandom().nextLong()
                 : Long.parseLong(seedProperty.trim());
-        int count = Integer.getInteger("dovetail.convergence.ops", 400);
-        String replay = "-Ddovetail.convergence.seed=" + seed + " -Ddovetail.convergence.ops=" + count;
-        System.out.println("ConvergenceIT: seed " + seed + ", " + count + " operations (replay with " + replay + ")");
+        int count = Integer.getInteger(opsProperty, defaultOps);
+        String replay = "-Ddovetail.convergence.seed=" + seed + " -D" + opsProperty + "=" + count;
+        System.out.println("ConvergenceIT: " + label + "seed " + seed + ", " + count + " operations (replay with "
+                + replay + ")");
 
         List<Failure> failures;
         List<Op> ops;
         StringBuilder report = new StringBuilder();
         long start = System.nanoTime();
-        try (ConvergenceRun run = new ConvergenceRun(pg, seed)) {
+        try (ConvergenceRun run = new ConvergenceRun(pg, seed, spokes)) {
             try {
                 run.runRandom(new Random(seed), count);
                 ops = new ArrayList<>(run.executed());
@@ -94,7 +114,7 @@ class ConvergenceIT {
             } catch (Exception | AssertionError e) {
                 throw new AssertionError("seed " + seed + " (" + replay + "): the run broke off: " + e, e);
             }
-            System.out.printf("ConvergenceIT: seed %d: %d operations, %d writes, %d syncs, %d conflict records,"
+            System.out.printf("ConvergenceIT: " + label + "seed %d: %d operations, %d writes, %d syncs, %d conflict records,"
                             + " %d findings, %.1f s%n", seed, ops.size(), run.writeCount(), run.syncCount(),
                     run.conflictCount(), failures.size(), (System.nanoTime() - start) / 1e9);
             report.append("seed ").append(seed).append(" (").append(replay).append("): ").append(failures.size())
@@ -105,7 +125,7 @@ class ConvergenceIT {
             keys.stream().limit(TRACED_KEYS).forEach(k -> report.append(run.trace(k)));
         }
         if (!failures.isEmpty() && Boolean.getBoolean("dovetail.convergence.shrink")) {
-            report.append(shrink(seed, ops, failures.get(0)));
+            report.append(shrink(seed, spokes, ops, failures.get(0)));
         }
         assertThat(failures).as(report.toString()).isEmpty();
     }
@@ -144,8 +164,8 @@ class ConvergenceIT {
      * Looks for a short list of operations that still fails the same check on the same key: first
      * only the key's own operations and the syncs, then without ever smaller chunks of operations.
      */
-    private static String shrink(long seed, List<Op> ops, Failure target) {
-        Attempts attempts = new Attempts(seed, target);
+    private static String shrink(long seed, Map<String, Kind> spokes, List<Op> ops, Failure target) {
+        Attempts attempts = new Attempts(seed, spokes, target);
         List<Op> current = ops;
         if (target.key() >= 0) {
             List<Op> own = ops.stream().filter(o -> o instanceof Sync || ConvergenceRun.keyOfOp(o) == target.key())
@@ -172,7 +192,7 @@ class ConvergenceIT {
         StringBuilder out = new StringBuilder("shrunk to " + current.size() + " operations (" + attempts.used
                 + " replays) still failing " + target.check() + (target.key() >= 0 ? " on id=" + target.key() : "")
                 + ":\n" + ConvergenceRun.listing(current));
-        try (ConvergenceRun run = new ConvergenceRun(pg, seed)) {
+        try (ConvergenceRun run = new ConvergenceRun(pg, seed, spokes)) {
             run.replay(current);
             run.finish().forEach(f -> out.append("  ").append(f).append('\n'));
             if (target.key() >= 0) {
@@ -187,11 +207,13 @@ class ConvergenceIT {
     /** Replays on fresh sites, within a budget. */
     private static final class Attempts {
         private final long seed;
+        private final Map<String, Kind> spokes;
         private final Failure target;
         int used;
 
-        Attempts(long seed, Failure target) {
+        Attempts(long seed, Map<String, Kind> spokes, Failure target) {
             this.seed = seed;
+            this.spokes = spokes;
             this.target = target;
         }
 
@@ -201,7 +223,7 @@ class ConvergenceIT {
 
         boolean fails(List<Op> ops) {
             used++;
-            try (ConvergenceRun run = new ConvergenceRun(pg, seed)) {
+            try (ConvergenceRun run = new ConvergenceRun(pg, seed, spokes)) {
                 run.replay(ops);
                 boolean fails = run.finish().stream()
                         .anyMatch(f -> f.check().equals(target.check()) && f.key() == target.key());

@@ -29,7 +29,7 @@ import org.dovetail.testing.TestSites;
 import org.dovetail.testing.TestSites.Kind;
 
 /**
- * One run of {@link ConvergenceIT}: a star of three sites (hub {@code h} on PostgreSQL, spokes
+ * One run of {@link ConvergenceIT}: a star of sites (hub {@code h} on PostgreSQL; by default spokes
  * {@code p} on PostgreSQL and {@code l} on H2), application writes and syncs applied in order, and
  * next to them an explicit causal model of who knows which write; then the final syncs and the checks.
  *
@@ -55,11 +55,12 @@ import org.dovetail.testing.TestSites.Kind;
  *   <li>{@code PAIR-DIFFERS}: after a two-way sync both sites hold the same rows (values, version, origin);</li>
  *   <li>{@code TRIGGER}: each write gets the bookkeeping SPEC section 2 describes (a same-value UPDATE none);</li>
  *   <li>at the end ({@code NOT-CONVERGED}, {@code DIVERGED}, {@code VERIFY}, {@code NOT-QUIET}): the final
- *       rounds settle, all three sites agree, verify agrees, and a further sync moves nothing.</li>
+ *       rounds settle, all sites agree, verify agrees, and a further sync moves nothing.</li>
  * </ul>
  */
 final class ConvergenceRun implements AutoCloseable {
-    static final List<String> SITES = List.of("h", "p", "l");
+    /** The default star: spokes {@code p} (PostgreSQL) and {@code l} (H2). */
+    static final Map<String, Kind> DEFAULT_SPOKES = spokes("p", Kind.PG, "l", Kind.H2);
     /** The key space 0..30, where edits collide all the time. */
     static final int KEYS = 31;
     /** Every so many operations one more key (31, 32, ...) becomes the newest; the spokes write the newest two often. */
@@ -148,6 +149,9 @@ final class ConvergenceRun implements AutoCloseable {
     }
 
     private final long seed;
+    /** The hub {@code h} first, then the spokes. */
+    private final List<String> siteNames;
+    private final List<String> spokes;
     private final TestSites sites;
     private final Dovetail dovetail;
     private final Map<String, Connection> app = new LinkedHashMap<>();
@@ -161,12 +165,23 @@ final class ConvergenceRun implements AutoCloseable {
     private int conflictsSeen;
 
     ConvergenceRun(PostgresDatabaseExtension pg, long seed) {
+        this(pg, seed, DEFAULT_SPOKES);
+    }
+
+    /** A star of hub {@code h} (PostgreSQL) and the given spokes, in order. */
+    ConvergenceRun(PostgresDatabaseExtension pg, long seed, Map<String, Kind> spokeKinds) {
         this.seed = seed;
-        this.sites = new TestSites(pg).site("h", Kind.PG, ITEMS).site("p", Kind.PG, ITEMS).site("l", Kind.H2, ITEMS);
+        this.spokes = List.copyOf(spokeKinds.keySet());
+        List<String> names = new ArrayList<>(List.of("h"));
+        names.addAll(spokes);
+        this.siteNames = List.copyOf(names);
+        TestSites star = new TestSites(pg).site("h", Kind.PG, ITEMS);
+        spokeKinds.forEach((name, kind) -> star.site(name, kind, ITEMS));
+        this.sites = star;
         this.dovetail = new Dovetail(new ConfigLoader(System.getenv()).load(
                 sites.config("tables: [items]", "conflicts:", "  policy: version")), System.getenv());
         try {
-            for (String s : SITES) {
+            for (String s : siteNames) {
                 dovetail.install(s);
                 knows.put(s, new BitSet());
                 app.put(s, sites.connect(s));
@@ -174,6 +189,15 @@ final class ConvergenceRun implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** An ordered map of spoke names to kinds. */
+    static Map<String, Kind> spokes(Object... nameKind) {
+        Map<String, Kind> out = new LinkedHashMap<>();
+        for (int i = 0; i < nameKind.length; i += 2) {
+            out.put((String) nameKind[i], (Kind) nameKind[i + 1]);
+        }
+        return out;
     }
 
     List<Op> executed() {
@@ -218,13 +242,15 @@ final class ConvergenceRun implements AutoCloseable {
     private Op draw(Random random) throws SQLException {
         int r = random.nextInt(100);
         if (r < 22) {
-            String spoke = random.nextBoolean() ? "p" : "l";
+            // two spokes: a coin, as ever (seeds printed by earlier runs replay the same)
+            String spoke = spokes.size() == 2 ? spokes.get(random.nextBoolean() ? 0 : 1)
+                    : spokes.get(random.nextInt(spokes.size()));
             int mode = random.nextInt(20);
             boolean push = mode >= 3;
             boolean pull = mode < 3 || mode >= 6;
             return random.nextBoolean() ? new Sync("h", spoke, push, pull) : new Sync(spoke, "h", push, pull);
         }
-        String site = SITES.get(random.nextInt(SITES.size()));
+        String site = siteNames.get(random.nextInt(siteNames.size()));
         String name = site + executed.size();
         Integer qty = random.nextInt(20) == 0 ? null : random.nextInt(10);
         int change = random.nextInt(3); // 0: name only, 1: qty only, 2: both
@@ -413,7 +439,7 @@ final class ConvergenceRun implements AutoCloseable {
         boolean quiet = false;
         for (int round = 1; round <= MAX_FINAL_ROUNDS && !quiet; round++) {
             quiet = true;
-            for (String spoke : List.of("p", "l")) {
+            for (String spoke : spokes) {
                 SyncResult r = sync(executed.size(), record(new Sync("h", spoke, true, true)));
                 quiet &= r.pushed() + r.pulled() + r.conflicts() == 0;
             }
@@ -422,32 +448,36 @@ final class ConvergenceRun implements AutoCloseable {
             fail("NOT-CONVERGED", -1, MAX_FINAL_ROUNDS + " final rounds of sync h p, sync h l still moved rows");
         }
         Map<String, Map<Integer, KeyState>> end = new LinkedHashMap<>();
-        for (String s : SITES) {
+        for (String s : siteNames) {
             end.put(s, state(s));
         }
-        // (1) the same rows, versions and origins at all three sites
-        for (String spoke : List.of("p", "l")) {
+        // (1) the same rows, versions and origins at all sites
+        for (String spoke : spokes) {
             for (int key : differing(end.get("h"), end.get(spoke))) {
                 fail("DIVERGED", key, "at the end h holds " + text(end.get("h").get(key)) + " but " + spoke
                         + " holds " + text(end.get(spoke).get(key)));
             }
         }
         // (2) verify agrees
-        for (String spoke : List.of("p", "l")) {
+        for (String spoke : spokes) {
             Verifier.Result v = dovetail.verify("h", spoke, List.of());
             if (!v.identical()) {
                 fail("VERIFY", -1, "verify h " + spoke + " reports differences: " + v.tables());
             }
         }
         // (3) one more sync of each pair, named either way round, moves nothing and changes no bookkeeping
-        for (Sync extra : List.of(new Sync("h", "p", true, true), new Sync("l", "h", true, true))) {
+        List<Sync> extras = new ArrayList<>();
+        for (int i = 0; i < spokes.size(); i++) { // named either way round
+            extras.add(i % 2 == 0 ? new Sync("h", spokes.get(i), true, true) : new Sync(spokes.get(i), "h", true, true));
+        }
+        for (Sync extra : extras) {
             SyncResult r = sync(executed.size(), record(extra));
             if (r.pushed() + r.pulled() + r.conflicts() != 0) {
                 fail("NOT-QUIET", -1, "a further " + extra + " moved rows: pushed " + r.pushed() + " pulled "
                         + r.pulled() + " conflicts " + r.conflicts());
             }
         }
-        for (String s : SITES) {
+        for (String s : siteNames) {
             Map<Integer, KeyState> now = state(s);
             for (int key : new TreeSet<>(union(now.keySet(), end.get(s).keySet()))) {
                 if (!Objects.equals(now.get(key), end.get(s).get(key))) {
@@ -575,7 +605,7 @@ final class ConvergenceRun implements AutoCloseable {
     /** The same record (id, key, kind, copies, winner, status) is kept at both sites of its pair. */
     private void checkConflictsAtBothSites() {
         Map<String, Map<String, List<String>>> bySite = new HashMap<>();
-        for (String s : SITES) {
+        for (String s : siteNames) {
             Map<String, List<String>> records = new TreeMap<>();
             for (Conflict c : dovetail.conflicts(s, "all", null)) {
                 records.put(c.id(), List.of(c.table(), c.keyJson(), c.kind(), c.siteA(), c.siteB(), c.rowA(), c.rowB(),
@@ -591,7 +621,7 @@ final class ConvergenceRun implements AutoCloseable {
             }
             bySite.put(s, records);
         }
-        for (String spoke : List.of("p", "l")) {
+        for (String spoke : spokes) {
             Map<String, List<String>> hub = filterPair(bySite.get("h"), spoke);
             Map<String, List<String>> there = filterPair(bySite.get(spoke), spoke);
             for (String id : union(hub.keySet(), there.keySet())) {
@@ -616,7 +646,7 @@ final class ConvergenceRun implements AutoCloseable {
     /** Every conflict record at any site, one per id. */
     private List<Conflict> conflicts() {
         Map<String, Conflict> all = new LinkedHashMap<>();
-        for (String s : SITES) {
+        for (String s : siteNames) {
             for (Conflict c : dovetail.conflicts(s, "all", null)) {
                 all.putIfAbsent(c.id(), c);
             }

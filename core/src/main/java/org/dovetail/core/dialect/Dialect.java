@@ -277,6 +277,14 @@ public interface Dialect {
     }
 
     /**
+     * The most keys one look-up statement may name when they are bound one by one (the batch's
+     * keys are then looked up in chunks of this size); unlimited unless the database limits it.
+     */
+    default int maxKeysPerLookup() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * The condition that a key is one of the array bound to {@code param} (only called for kinds
      * that {@link #keyArrayType} carries).
      */

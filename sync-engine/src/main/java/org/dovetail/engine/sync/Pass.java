@@ -432,18 +432,22 @@ final class Pass {
                                              boolean brief, boolean lock, java.util.Set<RowKey> stale)
             throws SQLException {
         Map<RowKey, RowState> current = new HashMap<>();
+        int chunk = table.keysPerLookup(); // SQLite: a few hundred keys per statement
         for (boolean tombs : new boolean[] {false, true}) {
-            String sql = brief ? table.brief(keys.size(), tombs) : table.current(keys.size(), tombs, lock);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                table.bindKeys(ps, keys, c);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        RowState state = brief ? table.read(rs, true, true) : table.read(rs, false, tombs);
-                        RowKey key = state.key(run.pair.keyCount());
-                        if (tombs && current.containsKey(key)) {
-                            stale.add(key);
-                        } else {
-                            current.put(key, state);
+            for (int from = 0; from < keys.size(); from += chunk) {
+                List<RowKey> some = keys.subList(from, Math.min(keys.size(), from + chunk));
+                String sql = brief ? table.brief(some.size(), tombs) : table.current(some.size(), tombs, lock);
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    table.bindKeys(ps, some, c);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            RowState state = brief ? table.read(rs, true, true) : table.read(rs, false, tombs);
+                            RowKey key = state.key(run.pair.keyCount());
+                            if (tombs && current.containsKey(key)) {
+                                stale.add(key);
+                            } else {
+                                current.put(key, state);
+                            }
                         }
                     }
                 }

@@ -161,6 +161,11 @@ final class SideTable {
         return pair.keyCount() == 1 && dialect.keyArrayType(pair.columns().get(0).kind()).isPresent();
     }
 
+    /** The most keys one look-up names (the dialect's limit where keys are bound one by one). */
+    int keysPerLookup() {
+        return keysAsArray() ? Integer.MAX_VALUE : dialect.maxKeysPerLookup();
+    }
+
     private Condition keyIn(int count) {
         List<Field<Object>> key = userColumns(true);
         if (keysAsArray()) {

@@ -49,6 +49,15 @@ public final class SqliteDialect implements Dialect {
         return jdbcUrl.startsWith("jdbc:sqlite:");
     }
 
+    /**
+     * SQLite has no row-value IN list: jOOQ writes {@code key IN (...)} as one {@code OR} per key,
+     * and SQLite refuses an expression nested deeper than 1,000 ("Expression tree is too large").
+     */
+    @Override
+    public int maxKeysPerLookup() {
+        return 500;
+    }
+
     /** SQLite keeps names as they were created (and matches them without regard to ASCII case). */
     @Override
     public String fold(String unquotedIdentifier) {
