@@ -108,6 +108,11 @@ final class InstallPlan {
         return slottedSequences;
     }
 
+    /** A metadata table's name as the database knows it (SQLite: {@code main.dovetail_site}). */
+    private static String shown(Dialect dialect, String lowerName) {
+        return String.join(".", dialect.metaTable(lowerName).getName());
+    }
+
     private static void statement(StringBuilder out, String statement) {
         out.append(statement.strip()).append(statement.strip().endsWith(";") ? "\n" : ";\n");
     }
@@ -116,7 +121,7 @@ final class InstallPlan {
     private record Migrate(Dialect dialect, List<String> pending) implements Step {
         @Override
         public void print(StringBuilder out) {
-            out.append("-- Dovetail metadata schema ").append(dialect.metaSchema())
+            out.append("-- Dovetail's metadata tables, ").append(shown(dialect, "site")).append(" and the others")
                     .append(" (applied by Flyway, history table ").append(dialect.metaSchema()).append('.')
                     .append(dialect.fold(MetadataSchema.HISTORY_TABLE)).append(")\n");
             pending.forEach(migration -> out.append(migration).append('\n'));
@@ -153,9 +158,8 @@ final class InstallPlan {
                 out.append(", which waits at most ").append(lockTimeout.toMillis()).append(" ms for a lock")
                         .append(" and is tried up to ").append(lockAttempts).append(" times");
             }
-            out.append("; install also records the table and its columns in ").append(dialect.metaSchema())
-                    .append('.').append(dialect.fold("replicated_table")).append(" and ").append(dialect.metaSchema())
-                    .append('.').append(dialect.fold("install_column")).append(" in it\n");
+            out.append("; install also records the table and its columns in ").append(shown(dialect, "replicated_table"))
+                    .append(" and ").append(shown(dialect, "install_column")).append(" in it\n");
             out.append("BEGIN;\n");
             lockTimeoutSql.forEach(s -> statement(out, s));
             statements.forEach(s -> statement(out, s));
