@@ -48,9 +48,9 @@ class CrashIT {
             Random random = new Random(42);
             List<String> kills = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                kills.add(killAfter(config, 200 + random.nextInt(1500)));
-                kills.add(killWhenGrows(config, rowsAtB, "a batch committed at b"));
-                kills.add(killWhenGrows(config, conflictsAtA, "a conflict recorded at a"));
+                kills.add(JarRuns.killAfter(config, 200 + random.nextInt(1500)));
+                kills.add(JarRuns.killWhenGrows(config, rowsAtB, "a batch committed at b"));
+                kills.add(JarRuns.killWhenGrows(config, conflictsAtA, "a conflict recorded at a"));
             }
             System.out.println("CrashIT kills: " + kills);
             assertThat(kills.stream().filter(k -> k.startsWith("killed after a batch")))
@@ -103,10 +103,10 @@ class CrashIT {
             List<String> kills = new ArrayList<>();
             // a's rows go first (conflicts recorded in the file as b's batch is written), then b's
             // rows come into the file in three batches
-            kills.add(killWhenGrows(config, conflictsAtA, "a conflict recorded at a"));
-            kills.add(killWhenGrows(config, rowsAtA, "a batch committed at a"));
-            kills.add(killWhenGrows(config, rowsAtA, "a batch committed at a"));
-            kills.add(killAfter(config, 1000));
+            kills.add(JarRuns.killWhenGrows(config, conflictsAtA, "a conflict recorded at a"));
+            kills.add(JarRuns.killWhenGrows(config, rowsAtA, "a batch committed at a"));
+            kills.add(JarRuns.killWhenGrows(config, rowsAtA, "a batch committed at a"));
+            kills.add(JarRuns.killAfter(config, 1000));
             System.out.println("CrashIT SQLite kills: " + kills);
             assertThat(kills.stream().filter(k -> k.startsWith("killed after"))).as("syncs killed mid-way")
                     .hasSizeGreaterThanOrEqualTo(2);
@@ -129,32 +129,5 @@ class CrashIT {
             assertThat(verify.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(verify.exitValue()).isZero();
         }
-    }
-
-    /** Starts a sync and kills it after {@code millis}, unless it finished first. */
-    private static String killAfter(Path config, long millis) throws Exception {
-        Process p = JarRuns.start(config, "sync", "a", "b");
-        if (p.waitFor(millis, TimeUnit.MILLISECONDS)) {
-            return "finished before " + millis + " ms";
-        }
-        p.destroyForcibly().waitFor();
-        return "killed at " + millis + " ms";
-    }
-
-    /** Starts a sync and kills it the moment {@code progress} grows, unless it finished first. */
-    private static String killWhenGrows(Path config, LongSupplier progress, String what) throws Exception {
-        long before = progress.getAsLong();
-        Process p = JarRuns.start(config, "sync", "a", "b");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (p.isAlive() && System.nanoTime() < deadline) {
-            if (progress.getAsLong() > before) {
-                p.destroyForcibly().waitFor();
-                return "killed after " + what;
-            }
-            Thread.sleep(5);
-        }
-        p.waitFor();
-        return "finished before " + what + " (exit " + p.exitValue() + (p.exitValue() == 0 || p.exitValue() == 3 ? ""
-                : ": " + new String(p.getErrorStream().readAllBytes()).strip()) + ")";
     }
 }

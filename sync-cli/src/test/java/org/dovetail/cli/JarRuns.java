@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.dovetail.testing.TestSites;
 
 /** For tests that kill or cut a real sync: the jar started as its own process, and rows to sync. */
@@ -36,5 +38,32 @@ final class JarRuns {
             ps.executeBatch();
             c.commit();
         }
+    }
+
+    /** Starts a sync of a and b and kills it after {@code millis}, unless it finished first. */
+    static String killAfter(Path config, long millis) throws Exception {
+        Process p = JarRuns.start(config, "sync", "a", "b");
+        if (p.waitFor(millis, TimeUnit.MILLISECONDS)) {
+            return "finished before " + millis + " ms";
+        }
+        p.destroyForcibly().waitFor();
+        return "killed at " + millis + " ms";
+    }
+
+    /** Starts a sync of a and b and kills it the moment {@code progress} grows, unless it finished first. */
+    static String killWhenGrows(Path config, LongSupplier progress, String what) throws Exception {
+        long before = progress.getAsLong();
+        Process p = JarRuns.start(config, "sync", "a", "b");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            if (progress.getAsLong() > before) {
+                p.destroyForcibly().waitFor();
+                return "killed after " + what;
+            }
+            Thread.sleep(5);
+        }
+        p.waitFor();
+        return "finished before " + what + " (exit " + p.exitValue() + (p.exitValue() == 0 || p.exitValue() == 3 ? ""
+                : ": " + new String(p.getErrorStream().readAllBytes()).strip()) + ")";
     }
 }

@@ -43,9 +43,9 @@ class MariaDbCrashIT {
             LongSupplier rowsAtA = () -> sites.count("a", "SELECT count(*) FROM items");
             LongSupplier conflictsAtA = () -> sites.count("a", "SELECT count(*) FROM `" + meta + "`.conflict");
             List<String> kills = new ArrayList<>();
-            kills.add(killAfter(config, 900));
-            kills.add(killWhenGrows(config, rowsAtA, "a batch committed at a"));
-            kills.add(killWhenGrows(config, conflictsAtA, "a conflict recorded at a"));
+            kills.add(JarRuns.killAfter(config, 900));
+            kills.add(JarRuns.killWhenGrows(config, rowsAtA, "a batch committed at a"));
+            kills.add(JarRuns.killWhenGrows(config, conflictsAtA, "a conflict recorded at a"));
             System.out.println("MariaDbCrashIT kills: " + kills);
 
             Process last = JarRuns.start(config, "sync", "a", "b");
@@ -66,29 +66,5 @@ class MariaDbCrashIT {
             assertThat(verify.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(verify.exitValue()).isZero();
         }
-    }
-
-    private static String killAfter(Path config, long millis) throws Exception {
-        Process p = JarRuns.start(config, "sync", "a", "b");
-        if (p.waitFor(millis, TimeUnit.MILLISECONDS)) {
-            return "finished before " + millis + " ms";
-        }
-        p.destroyForcibly().waitFor();
-        return "killed at " + millis + " ms";
-    }
-
-    private static String killWhenGrows(Path config, LongSupplier progress, String what) throws Exception {
-        long before = progress.getAsLong();
-        Process p = JarRuns.start(config, "sync", "a", "b");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (p.isAlive() && System.nanoTime() < deadline) {
-            if (progress.getAsLong() > before) {
-                p.destroyForcibly().waitFor();
-                return "killed after " + what;
-            }
-            Thread.sleep(5);
-        }
-        p.waitFor();
-        return "finished before " + what;
     }
 }

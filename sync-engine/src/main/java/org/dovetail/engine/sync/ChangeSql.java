@@ -6,41 +6,21 @@ import static org.jooq.impl.DSL.name;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.dovetail.core.capture.ChangeCapture;
 import org.dovetail.core.capture.Watermark;
-import org.dovetail.core.table.Bookkeeping;
 import org.jooq.Condition;
-import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record;
 import org.jooq.Select;
 import org.jooq.SelectField;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 /**
  * The SQL that reads a table's changes at one site: rows and tombstones changed since a watermark
  * (an index range scan on the seq column), and the read point of the next watermark.
  */
-final class ChangeSql {
-    private final SideTable side;
-    private final TablePair pair;
-    private final boolean sideA;
-    private final DSLContext dsl;
-    private final Bookkeeping bk;
-    private final Table<Record> rows;
-    private final Table<Record> tombs;
-    private final ChangeCapture capture;
+final class ChangeSql extends SideSql {
 
     ChangeSql(SideTable side) {
-        this.side = side;
-        this.pair = side.pair();
-        this.sideA = side.sideA();
-        this.dsl = side.dsl();
-        this.bk = side.bookkeeping();
-        this.rows = side.rowsTable();
-        this.tombs = side.tombsTable();
-        this.capture = side.capture();
+        super(side);
     }
 
     private Field<Object> col(String name) {

@@ -3,29 +3,16 @@ package org.dovetail.engine.sync;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
 
-import org.dovetail.core.table.Bookkeeping;
 import org.jooq.Condition;
-import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record;
-import org.jooq.Table;
 
 /**
  * The counts {@code status} shows for one table at one site: rows, and changes a peer has not yet received.
  */
-final class CountSql {
-    private final SideTable side;
-    private final DSLContext dsl;
-    private final Bookkeeping bk;
-    private final Table<Record> rows;
-    private final Table<Record> tombs;
+final class CountSql extends SideSql {
 
     CountSql(SideTable side) {
-        this.side = side;
-        this.dsl = side.dsl();
-        this.bk = side.bookkeeping();
-        this.rows = side.rowsTable();
-        this.tombs = side.tombsTable();
+        super(side);
     }
 
     /** How many rows and tombstones changed after {@code seq} other than those received from {@code peer}. */

@@ -8,35 +8,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.dovetail.core.dialect.Dialect;
 import org.dovetail.core.row.Values;
 import org.jooq.Condition;
-import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record;
 import org.jooq.SelectField;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 /**
  * The SQL of verify's key-range walk over one table at one site: chunk ends, digests and rows of a
  * range, in the same key order at every site (text keys in binary order).
  */
-final class RangeSql {
-    private final SideTable side;
-    private final TablePair pair;
-    private final boolean sideA;
-    private final Dialect dialect;
-    private final DSLContext dsl;
-    private final Table<Record> rows;
+final class RangeSql extends SideSql {
 
     RangeSql(SideTable side) {
-        this.side = side;
-        this.pair = side.pair();
-        this.sideA = side.sideA();
-        this.dialect = side.dialect();
-        this.dsl = side.dsl();
-        this.rows = side.rowsTable();
+        super(side);
     }
 
     TablePair pair() {

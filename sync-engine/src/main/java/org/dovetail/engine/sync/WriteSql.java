@@ -3,41 +3,18 @@ package org.dovetail.engine.sync;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.dovetail.core.capture.ChangeCapture;
-import org.dovetail.core.dialect.Dialect;
-import org.dovetail.core.table.Bookkeeping;
 import org.jooq.Condition;
-import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 /**
  * The statements that write received rows and tombstones into one table at one site, each rendered
  * once per pass; values are bound by {@link Writes} in the order each statement documents.
  */
-final class WriteSql {
-    private final SideTable side;
-    private final TablePair pair;
-    private final boolean sideA;
-    private final Dialect dialect;
-    private final DSLContext dsl;
-    private final Bookkeeping bk;
-    private final Table<Record> rows;
-    private final Table<Record> tombs;
-    private final ChangeCapture capture;
+final class WriteSql extends SideSql {
 
     WriteSql(SideTable side) {
-        this.side = side;
-        this.pair = side.pair();
-        this.sideA = side.sideA();
-        this.dialect = side.dialect();
-        this.dsl = side.dsl();
-        this.bk = side.bookkeeping();
-        this.rows = side.rowsTable();
-        this.tombs = side.tombsTable();
-        this.capture = side.capture();
+        super(side);
     }
 
     private Field<Object> col(String name) {
