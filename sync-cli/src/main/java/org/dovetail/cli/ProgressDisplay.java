@@ -20,6 +20,7 @@ final class ProgressDisplay implements SyncProgress, AutoCloseable {
     /** A new consumer per bar (a bar closes its consumer); null when nothing is drawn. */
     private final Supplier<ProgressBarConsumer> consumer;
     private ProgressBar bar;
+    private Erasing screen;
 
     private ProgressDisplay(Supplier<ProgressBarConsumer> consumer) {
         this.consumer = consumer;
@@ -49,7 +50,7 @@ final class ProgressDisplay implements SyncProgress, AutoCloseable {
         }
         bar = new ProgressBarBuilder().setTaskName(table + (push ? " push" : " pull")).setInitialMax(changes)
                 .setUnit(" rows", 1).showSpeed(new DecimalFormat("#,##0")).setSpeedUnit(ChronoUnit.SECONDS)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).setConsumer(consumer.get())
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).setConsumer(screen = new Erasing(consumer.get()))
                 .clearDisplayOnFinish().build();
     }
 
@@ -65,7 +66,52 @@ final class ProgressDisplay implements SyncProgress, AutoCloseable {
     public synchronized void close() {
         if (bar != null) {
             bar.close();
+            screen.eraseIfLeft();
             bar = null;
+        }
+    }
+
+    /**
+     * The bar's screen, erased once the bar is closed. The bar library erases a finished bar only
+     * when its first draw happened before {@code close}; a pass that ends within a few
+     * milliseconds closes the bar before that, and its last line would stay on the terminal.
+     * {@link ProgressBar#close()} waits for the library's last draw, so after it returns this
+     * knows whether the erase happened.
+     */
+    private static final class Erasing implements ProgressBarConsumer {
+        private final ProgressBarConsumer screen;
+        private volatile boolean closed;
+
+        Erasing(ProgressBarConsumer screen) {
+            this.screen = screen;
+        }
+
+        @Override
+        public int getMaxRenderedLength() {
+            return screen.getMaxRenderedLength();
+        }
+
+        @Override
+        public void accept(String rendered) {
+            screen.accept(rendered);
+        }
+
+        @Override
+        public void clear() {
+            screen.clear();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            screen.close();
+        }
+
+        void eraseIfLeft() {
+            if (!closed) {
+                clear();
+                close();
+            }
         }
     }
 }
