@@ -55,8 +55,8 @@ final class InstallPlan {
     }
 
     /** The plan for the checked tables of the site, read on {@code connection} (which it leaves rolled back). */
-    static InstallPlan of(Site site, Connection connection, List<TableShape> shapes, Duration lockTimeout,
-                          int lockAttempts) throws SQLException {
+    static InstallPlan of(Site site, Connection connection, List<TableShape> shapes, java.util.Set<String> trackColumns,
+                          Duration lockTimeout, int lockAttempts) throws SQLException {
         Dialect dialect = site.dialect();
         List<Step> steps = new ArrayList<>();
         steps.add(new Migrate(dialect, MetadataSchema.pendingScripts(site)));
@@ -66,7 +66,7 @@ final class InstallPlan {
         }
         for (TableShape shape : shapes) {
             steps.add(new TableDdl(dialect, shape, dialect.lockTimeoutSql(lockTimeout), lockTimeout, lockAttempts,
-                    dialect.installSql(connection, shape, site.name())));
+                    dialect.installSql(connection, shape, site.name(), trackColumns.contains(shape.key()))));
             steps.add(new Backfilling(shape));
             List<IndexBuild> indexes = dialect.installIndexes(shape);
             if (!indexes.isEmpty()) {

@@ -52,15 +52,24 @@ public final class Installer {
         this.lockAttempts = lockAttempts;
     }
 
-    /** Installs (or re-installs after an upgrade) bookkeeping for the tables. */
+    /** Installs (or re-installs after an upgrade) bookkeeping for the tables, none tracked per column. */
     public InstallResult install(List<TableName> tables) {
+        return install(tables, java.util.Set.of());
+    }
+
+    /**
+     * Installs (or re-installs after an upgrade) bookkeeping for the tables; those in
+     * {@code trackColumns} ({@code merge: columns}) also keep which columns each change touched.
+     */
+    public InstallResult install(List<TableName> tables, java.util.Set<TableName> trackColumns) {
         long start = System.nanoTime();
         Dialect dialect = site.dialect();
         try (Connection connection = site.connect()) {
             SiteMetadata metadata = new SiteMetadata(connection, dialect);
             List<TableShape> shapes = new TableCheck(site, connection).checkAll(tables, metadata.exists());
             connection.rollback();
-            InstallPlan plan = InstallPlan.of(site, connection, shapes, lockTimeout, lockAttempts);
+            InstallPlan plan = InstallPlan.of(site, connection, shapes, tracked(tables, shapes, trackColumns),
+                    lockTimeout, lockAttempts);
             Running running = new Running(connection, metadata);
             plan.run(running);
             List<InstallResult.TableInstall> results = new ArrayList<>();
@@ -206,14 +215,32 @@ public final class Installer {
         }
     }
 
+    /** The shapes of the tables in {@code trackColumns}, by table key. */
+    private static java.util.Set<String> tracked(List<TableName> tables, List<TableShape> shapes,
+                                                 java.util.Set<TableName> trackColumns) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (int i = 0; i < shapes.size(); i++) {
+            if (trackColumns.contains(tables.get(i))) {
+                keys.add(shapes.get(i).key());
+            }
+        }
+        return keys;
+    }
+
     /** The DDL install would run, for a DBA to read, without changing anything. */
     public String printSql(List<TableName> tables) {
+        return printSql(tables, java.util.Set.of());
+    }
+
+    /** The DDL install would run with {@code trackColumns} tracked per column, changing nothing. */
+    public String printSql(List<TableName> tables, java.util.Set<TableName> trackColumns) {
         Dialect dialect = site.dialect();
         try (Connection connection = site.connect()) {
             SiteMetadata metadata = new SiteMetadata(connection, dialect);
             List<TableShape> shapes = new TableCheck(site, connection).checkAll(tables, metadata.exists());
             connection.rollback();
-            return InstallPlan.of(site, connection, shapes, lockTimeout, lockAttempts).print();
+            return InstallPlan.of(site, connection, shapes, tracked(tables, shapes, trackColumns), lockTimeout,
+                    lockAttempts).print();
         } catch (SQLException e) {
             throw DovetailException.failed("reading site '" + site.name() + "' failed: " + SqlErrors.describe(e), e);
         }

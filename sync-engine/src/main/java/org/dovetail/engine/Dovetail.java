@@ -47,11 +47,11 @@ public final class Dovetail {
     }
 
     public InstallResult install(String siteName) {
-        return new Installer(site(siteName)).install(tableNames());
+        return new Installer(site(siteName)).install(tableNames(), columnMerged());
     }
 
     public String installSql(String siteName) {
-        return new Installer(site(siteName)).printSql(tableNames());
+        return new Installer(site(siteName)).printSql(tableNames(), columnMerged());
     }
 
     public UninstallResult uninstall(String siteName) {
@@ -215,6 +215,12 @@ public final class Dovetail {
             throw DovetailException.usage("site '" + site.name() + "' is not installed (run: dovetail install "
                     + site.name() + ")");
         }
+    }
+
+    /** The tables whose changes are tracked per column ({@code merge: columns}). */
+    private java.util.Set<TableName> columnMerged() {
+        return config.tables().stream().filter(t -> config.mergeFor(t) == org.dovetail.core.config.Merge.COLUMNS)
+                .map(org.dovetail.core.config.TableConfig::name).collect(java.util.stream.Collectors.toSet());
     }
 
     private List<TableName> tableNames() {

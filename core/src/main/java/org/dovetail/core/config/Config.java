@@ -8,12 +8,12 @@ import org.dovetail.core.DovetailException;
 
 /**
  * The validated, immutable configuration: sites by name, replicated tables in order, the
- * default conflict policy, and the command run after a sync that recorded new conflicts
+ * default conflict policy and merge, and the command run after a sync that recorded new conflicts
  * ({@code conflicts.notify}: the program and its arguments; empty for none). Built only by
  * {@link ConfigLoader}.
  */
 public record Config(Path file, Map<String, SiteConfig> sites, List<TableConfig> tables, Policy defaultPolicy,
-                     List<String> notifyCommand) {
+                     Merge defaultMerge, List<String> notifyCommand) {
 
     public Config {
         sites = Map.copyOf(sites);
@@ -34,5 +34,10 @@ public record Config(Path file, Map<String, SiteConfig> sites, List<TableConfig>
     /** The policy for a table: its own, else the default. */
     public Policy policyFor(TableConfig table) {
         return Optional.ofNullable(table.policy()).orElse(defaultPolicy);
+    }
+
+    /** The merge for a table: its own, else the default. */
+    public Merge mergeFor(TableConfig table) {
+        return Optional.ofNullable(table.merge()).orElse(defaultMerge);
     }
 }

@@ -35,8 +35,8 @@ public final class ConfigLoader {
     private static final Set<String> TOP_KEYS = Set.of("sites", "tables", "conflicts", "keys");
     private static final Set<String> SITE_KEYS = Set.of("url", "user", "password-env", "password-file", "slot");
     private static final Set<String> KEYS_KEYS = Set.of("step");
-    private static final Set<String> TABLE_KEYS = Set.of("name", "policy");
-    private static final Set<String> CONFLICT_KEYS = Set.of("policy", "notify");
+    private static final Set<String> TABLE_KEYS = Set.of("name", "policy", "merge");
+    private static final Set<String> CONFLICT_KEYS = Set.of("policy", "merge", "notify");
 
     private final Map<String, String> environment;
     private Path file;
@@ -53,6 +53,7 @@ public final class ConfigLoader {
         Long keyStep = keyStep(optional(root, "keys"));
         Map<String, SiteConfig> sites = sites(required(root, "sites", ""), keyStep);
         Policy defaultPolicy = Policy.VERSION;
+        Merge defaultMerge = Merge.ROWS;
         List<String> notify = List.of();
         Node conflicts = optional(root, "conflicts");
         if (conflicts != null) {
@@ -62,6 +63,10 @@ public final class ConfigLoader {
             if (policy != null) {
                 defaultPolicy = policy(policy, "conflicts.policy", sites);
             }
+            Node merge = optional(map, "merge");
+            if (merge != null) {
+                defaultMerge = merge(merge, "conflicts.merge");
+            }
             Node command = optional(map, "notify");
             if (command != null) {
                 notify = command(command, "conflicts.notify");
@@ -69,7 +74,7 @@ public final class ConfigLoader {
         }
         Node tablesNode = optional(root, "tables");
         List<TableConfig> tables = tablesNode == null ? List.of() : tables(tablesNode, sites);
-        return new Config(path, sites, tables, defaultPolicy, notify);
+        return new Config(path, sites, tables, defaultPolicy, defaultMerge, notify);
     }
 
     private MappingNode parse(Path path) {
@@ -201,14 +206,16 @@ public final class ConfigLoader {
             String key = "tables[" + i + "]";
             TableConfig table;
             if (item instanceof ScalarNode) {
-                table = new TableConfig(tableName(item, key), null);
+                table = new TableConfig(tableName(item, key), null, null);
             } else if (item instanceof MappingNode map) {
                 checkKeys(map, TABLE_KEYS, key + ".");
                 TableName name = tableName(required(map, "name", key + "."), key + ".name");
                 Node policy = optional(map, "policy");
-                table = new TableConfig(name, policy == null ? null : policy(policy, key + ".policy", sites));
+                Node merge = optional(map, "merge");
+                table = new TableConfig(name, policy == null ? null : policy(policy, key + ".policy", sites),
+                        merge == null ? null : merge(merge, key + ".merge"));
             } else {
-                throw error("'" + key + "' must be a table name or a mapping with 'name' and 'policy'", item);
+                throw error("'" + key + "' must be a table name or a mapping with 'name', 'policy' and 'merge'", item);
             }
             if (!seen.add(table.name().toString().toLowerCase(java.util.Locale.ROOT))) {
                 throw error("table '" + table.name() + "' is listed twice in 'tables'", item);
@@ -224,6 +231,12 @@ public final class ConfigLoader {
             throw error("invalid table name '" + text + "' at '" + key + "' (expected table or schema.table)", node);
         }
         return TableName.parse(text);
+    }
+
+    private Merge merge(Node node, String key) {
+        String text = string(node, key);
+        return Merge.parse(text).orElseThrow(() -> error("invalid value '" + text + "' for '" + key
+                + "' (expected rows or columns)", node));
     }
 
     private Policy policy(Node node, String key, Map<String, SiteConfig> sites) {

@@ -2,6 +2,6 @@ package org.dovetail.core.config;
 
 import org.dovetail.core.table.TableName;
 
-/** One replicated table and its policy (null: the global default). */
-public record TableConfig(TableName name, Policy policy) {
+/** One replicated table, its policy and its merge (each null: the global default). */
+public record TableConfig(TableName name, Policy policy, Merge merge) {
 }

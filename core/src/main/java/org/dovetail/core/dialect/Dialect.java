@@ -139,16 +139,29 @@ public interface Dialect {
      * The statements that install (or re-install, idempotently) bookkeeping columns,
      * tombstone table and triggers for one table at a site named {@code siteName}, in one
      * transaction; on H2 also the index on the seq column (see {@link #installIndexes}).
-     * The metadata schema already exists when they run.
+     * With {@code trackColumns} (the table's {@code merge: columns}) also the column {@code dv_cols}
+     * and triggers that keep it; without, {@code dv_cols} is dropped if the table has it
+     * (docs/bookkeeping.md, "Column changes"). The metadata schema already exists when they run.
      */
-    List<String> installSql(TableShape table, String siteName);
+    List<String> installSql(TableShape table, String siteName, boolean trackColumns);
+
+    /** {@link #installSql(TableShape, String, boolean)} without column tracking. */
+    default List<String> installSql(TableShape table, String siteName) {
+        return installSql(table, siteName, false);
+    }
 
     /**
-     * {@link #installSql(TableShape, String)} for the table as it is now at the connection's
+     * {@link #installSql(TableShape, String, boolean)} for the table as it is now at the connection's
      * database: where the database has no conditional DDL for columns (SQLite), only what is missing.
      */
+    default List<String> installSql(Connection connection, TableShape table, String siteName, boolean trackColumns)
+            throws SQLException {
+        return installSql(table, siteName, trackColumns);
+    }
+
+    /** {@link #installSql(Connection, TableShape, String, boolean)} without column tracking. */
     default List<String> installSql(Connection connection, TableShape table, String siteName) throws SQLException {
-        return installSql(table, siteName);
+        return installSql(connection, table, siteName, false);
     }
 
     /**

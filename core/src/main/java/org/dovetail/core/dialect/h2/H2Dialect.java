@@ -55,8 +55,8 @@ public final class H2Dialect implements Dialect {
      * table's columns. {@code siteName} is not needed: the trigger reads it from {@code DOVETAIL.SITE}.
      */
     @Override
-    public List<String> installSql(TableShape table, String siteName) {
-        return H2Scripts.install(table);
+    public List<String> installSql(TableShape table, String siteName, boolean trackColumns) {
+        return H2Scripts.install(table, trackColumns);
     }
 
     /** Triggers, TRUNCATE guard, index, columns and tombstone table (uninstall.sql). */

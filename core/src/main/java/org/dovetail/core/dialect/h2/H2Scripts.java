@@ -25,7 +25,7 @@ final class H2Scripts {
     private H2Scripts() {
     }
 
-    static List<String> install(TableShape table) {
+    static List<String> install(TableShape table, boolean trackColumns) {
         Map<String, String> p = names(table);
         p.put("key_definitions", keyList(table, c -> quote(c.name()) + " " + H2Types.ddl(c) + " NOT NULL"));
         p.put("key_columns", keyList(table, c -> quote(c.name())));

@@ -182,8 +182,8 @@ public final class MariaDbDialect implements Dialect {
 
     /** Run one by one: MariaDB commits each DDL statement itself (install-table.sql says why the order is safe). */
     @Override
-    public List<String> installSql(TableShape table, String siteName) {
-        return MariaDbScripts.install(table, meta, siteName);
+    public List<String> installSql(TableShape table, String siteName, boolean trackColumns) {
+        return MariaDbScripts.install(table, meta, siteName, trackColumns);
     }
 
     @Override

@@ -25,7 +25,7 @@ final class MariaDbScripts {
         return SITE.render(Map.of("meta", quote(meta)));
     }
 
-    static List<String> install(TableShape table, String meta, String siteName) {
+    static List<String> install(TableShape table, String meta, String siteName, boolean trackColumns) {
         return INSTALL.render(parameters(table, meta, siteName));
     }
 

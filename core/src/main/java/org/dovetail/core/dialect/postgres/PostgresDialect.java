@@ -61,8 +61,8 @@ public final class PostgresDialect implements Dialect {
      * Every column of the table must be supported ({@link #unsupportedReason}).
      */
     @Override
-    public List<String> installSql(TableShape table, String siteName) {
-        return PostgresScripts.install(table, siteName);
+    public List<String> installSql(TableShape table, String siteName, boolean trackColumns) {
+        return PostgresScripts.install(table, siteName, trackColumns);
     }
 
     /** Applying mode's secret token and the functions that read and set it (site-functions.sql). */

@@ -41,7 +41,7 @@ final class PostgresScripts {
         return SITE_FUNCTIONS.render(Map.of());
     }
 
-    static List<String> install(TableShape table, String siteName) {
+    static List<String> install(TableShape table, String siteName, boolean trackColumns) {
         Map<String, String> p = names(table);
         p.put("site", PostgresNames.literal(siteName));
         p.put("key_definitions", keyList(table, c -> quote(c.name()) + " " + type(c).declaration(c) + " NOT NULL",

@@ -136,14 +136,15 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public List<String> installSql(TableShape table, String siteName) {
-        return SqliteScripts.install(table);
+    public List<String> installSql(TableShape table, String siteName, boolean trackColumns) {
+        return SqliteScripts.install(table, trackColumns);
     }
 
     /** SQLite has no ADD COLUMN IF NOT EXISTS: the columns the table has are left out. */
     @Override
-    public List<String> installSql(Connection connection, TableShape table, String siteName) throws SQLException {
-        return SqliteScripts.install(connection, table);
+    public List<String> installSql(Connection connection, TableShape table, String siteName, boolean trackColumns)
+            throws SQLException {
+        return SqliteScripts.install(connection, table, trackColumns);
     }
 
     @Override

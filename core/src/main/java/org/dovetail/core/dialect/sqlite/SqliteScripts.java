@@ -41,12 +41,12 @@ final class SqliteScripts {
     }
 
     /** Every statement of an install, as if the table had none of the bookkeeping columns yet. */
-    static List<String> install(TableShape table) {
+    static List<String> install(TableShape table, boolean trackColumns) {
         return install(table, Set.of());
     }
 
     /** The install statements, leaving out the bookkeeping columns the table already has. */
-    static List<String> install(Connection connection, TableShape table) throws SQLException {
+    static List<String> install(Connection connection, TableShape table, boolean trackColumns) throws SQLException {
         return install(table, columnsOf(connection, table));
     }
 
