@@ -104,10 +104,14 @@ public final class ChangeTrigger implements Trigger {
             return;
         }
         Object[] key = layout.keyOf(newRow);
-        if (oldRow == null || !sameValues(layout.keyOf(oldRow), key)) {
+        boolean inserted = oldRow == null || !sameValues(layout.keyOf(oldRow), key);
+        if (inserted) {
             write.tombstones().drop(write.connection(), key);
         }
         newRow[layout.seq()] = write.nextSeq();
+        if (layout.tracksColumns()) {
+            newRow[layout.cols()] = inserted ? null : ColumnChanges.after(layout, oldRow, newRow);
+        }
     }
 
     private void inserted(Write write, Object[] row) throws SQLException {
@@ -132,6 +136,9 @@ public final class ChangeTrigger implements Trigger {
                     layout.seq(), layout.from()}) {
                 newRow[position] = oldRow[position];
             }
+            if (layout.tracksColumns()) {
+                newRow[layout.cols()] = oldRow[layout.cols()];
+            }
         } else if (!sameValues(layout.keyOf(oldRow), layout.keyOf(newRow))) {
             buried(write, oldRow);
             inserted(write, newRow);
@@ -141,6 +148,9 @@ public final class ChangeTrigger implements Trigger {
         } else {
             Object origin = oldRow[layout.origin()];
             stamp(write, newRow, (Long) oldRow[layout.version()] + 1, origin == null ? newOrigin() : (String) origin);
+            if (layout.tracksColumns()) {
+                newRow[layout.cols()] = ColumnChanges.after(layout, oldRow, newRow);
+            }
         }
     }
 
@@ -163,6 +173,9 @@ public final class ChangeTrigger implements Trigger {
         row[layout.changedAt()] = OffsetDateTime.now();
         row[layout.seq()] = write.nextSeq();
         row[layout.from()] = null;
+        if (layout.tracksColumns()) {
+            row[layout.cols()] = null; // an insert; an update sets its entries after this
+        }
     }
 
     private static boolean userColumnChanged(TableLayout layout, Object[] oldRow, Object[] newRow) throws SQLException {

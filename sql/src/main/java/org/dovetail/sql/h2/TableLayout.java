@@ -17,7 +17,8 @@ import java.util.Map;
  * then, but under the name of the table's temporary copy).
  */
 record TableLayout(String schema, String table, int width, List<String> keyNames, int[] key, int[] user,
-                   int version, int origin, int site, int changedAt, int seq, int from) {
+                   List<String> userNames, int version, int origin, int site, int changedAt, int seq, int from,
+                   int cols) {
 
     static final String VERSION = "DV_VERSION";
     static final String ORIGIN = "DV_ORIGIN";
@@ -25,6 +26,8 @@ record TableLayout(String schema, String table, int width, List<String> keyNames
     static final String CHANGED_AT = "DV_CHANGED_AT";
     static final String SEQ = "DV_SEQ";
     static final String FROM = "DV_FROM";
+    /** Present when the table is under {@code merge: columns}: which columns each change touched. */
+    static final String COLS = "DV_COLS";
 
     static TableLayout read(Connection connection, String schema, String table) throws SQLException {
         Map<String, Integer> positions = columnPositions(connection, schema, table);
@@ -50,10 +53,13 @@ record TableLayout(String schema, String table, int width, List<String> keyNames
         for (int i = 0; i < key.length; i++) {
             key[i] = at.position(keyNames.get(i));
         }
-        return new TableLayout(schema, table, positions.size(), List.copyOf(keyNames), key,
-                user.stream().mapToInt(Integer::intValue).sorted().toArray(),
+        int[] userPositions = user.stream().mapToInt(Integer::intValue).sorted().toArray();
+        Map<Integer, String> names = new HashMap<>();
+        positions.forEach((name, position) -> names.put(position, name));
+        List<String> userNames = java.util.Arrays.stream(userPositions).mapToObj(names::get).toList();
+        return new TableLayout(schema, table, positions.size(), List.copyOf(keyNames), key, userPositions, userNames,
                 at.position(VERSION), at.position(ORIGIN), at.position(SITE), at.position(CHANGED_AT),
-                at.position(SEQ), at.position(FROM));
+                at.position(SEQ), at.position(FROM), positions.getOrDefault(COLS, -1));
     }
 
     /** Whether the table exists (under exactly that name). */
@@ -71,6 +77,11 @@ record TableLayout(String schema, String table, int width, List<String> keyNames
     /** {@code schema.table}, as H2 names the table to its triggers. */
     String qualifiedName() {
         return schema + "." + table;
+    }
+
+    /** Whether the table keeps {@code DV_COLS} (merge: columns). */
+    boolean tracksColumns() {
+        return cols >= 0;
     }
 
     /** The primary-key values of a row, in key order. */

@@ -21,6 +21,8 @@ final class H2Scripts {
     static final String KEYS_TRIGGER_CLASS = "org.dovetail.sql.h2.KeyMoveTrigger";
     private static final SqlTemplate INSTALL_TABLE = SqlTemplate.load("h2", "install-table.sql");
     private static final SqlTemplate UNINSTALL = SqlTemplate.load("h2", "uninstall.sql");
+    private static final SqlTemplate TRACK_COLUMNS = SqlTemplate.load("h2", "track-columns.sql");
+    private static final SqlTemplate UNTRACK_COLUMNS = SqlTemplate.load("h2", "untrack-columns.sql");
 
     private H2Scripts() {
     }
@@ -33,7 +35,9 @@ final class H2Scripts {
         p.put("tomb_key", quote(tombstone(table) + "_PK"));
         p.put("row_class", literal(TRIGGER_CLASS));
         p.put("keys_class", literal(KEYS_TRIGGER_CLASS));
-        return INSTALL_TABLE.render(p);
+        List<String> sql = new java.util.ArrayList<>((trackColumns ? TRACK_COLUMNS : UNTRACK_COLUMNS).render(p));
+        sql.addAll(INSTALL_TABLE.render(p));
+        return sql;
     }
 
     static List<String> uninstall(TableShape table) {

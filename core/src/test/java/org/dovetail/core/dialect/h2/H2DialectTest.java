@@ -21,6 +21,7 @@ class H2DialectTest {
     void installSql() {
         String add = "ALTER TABLE \"SHOP\".\"ORDER_LINES\" ADD COLUMN IF NOT EXISTS ";
         assertThat(oneLine(dialect.installSql(LINES, "laptop"))).containsExactly(
+                "ALTER TABLE \"SHOP\".\"ORDER_LINES\" DROP COLUMN IF EXISTS \"DV_COLS\"",
                 add + "\"DV_VERSION\" BIGINT INVISIBLE",
                 add + "\"DV_ORIGIN\" VARCHAR(36) INVISIBLE",
                 add + "\"DV_SITE\" VARCHAR(64) INVISIBLE",
@@ -47,6 +48,12 @@ class H2DialectTest {
     }
 
     @Test
+    void aTableUnderMergeColumnsGetsDvCols() {
+        assertThat(oneLine(dialect.installSql(LINES, "laptop", true))).first().isEqualTo(
+                "ALTER TABLE \"SHOP\".\"ORDER_LINES\" ADD COLUMN IF NOT EXISTS \"DV_COLS\" CHARACTER VARYING INVISIBLE");
+    }
+
+    @Test
     void uninstallSql() {
         assertThat(oneLine(dialect.uninstallSql(LINES))).containsExactly(
                 "DROP TRIGGER IF EXISTS \"SHOP\".\"DV_TRG_ORDER_LINES\"",
@@ -55,7 +62,7 @@ class H2DialectTest {
                         + " \"SHOP\".\"ORDER_LINES_DV_NO_TRUNCATE\"",
                 "DROP INDEX IF EXISTS \"SHOP\".\"ORDER_LINES_DV_SEQ_IDX\"",
                 "ALTER TABLE IF EXISTS \"SHOP\".\"ORDER_LINES\" DROP COLUMN IF EXISTS "
-                        + "\"DV_VERSION\", \"DV_ORIGIN\", \"DV_SITE\", \"DV_CHANGED_AT\", \"DV_SEQ\", \"DV_FROM\"",
+                        + "\"DV_VERSION\", \"DV_ORIGIN\", \"DV_SITE\", \"DV_CHANGED_AT\", \"DV_SEQ\", \"DV_FROM\", \"DV_COLS\"",
                 "DROP TABLE IF EXISTS \"SHOP\".\"DV_TOMB_ORDER_LINES\"");
     }
 
