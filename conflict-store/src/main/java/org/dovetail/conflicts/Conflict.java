@@ -16,6 +16,11 @@ public record Conflict(String id, String table, String keyJson, String kind, Str
     public static final String OPEN = "open";
     public static final String AUTO = "auto";
     public static final String RESOLVED = "resolved";
+    /**
+     * A row both sites changed in different columns, merged ({@code merge: columns}): kept for
+     * audit with both copies, and the result in {@link #detail}.
+     */
+    public static final String MERGED = "merged";
     /** The kind of a received change the target database refused. */
     public static final String REJECTED = "rejected";
 

@@ -72,15 +72,23 @@ final class ConflictRows {
     static List<String[]> sideBySide(Conflict c) {
         Map<String, String> a = Objects.requireNonNullElse(copy(c.rowA()), Map.of());
         Map<String, String> b = Objects.requireNonNullElse(copy(c.rowB()), Map.of());
+        Map<String, String> merged = merged(c) ? copy(c.detail()) : null;
         Set<String> columns = new LinkedHashSet<>(a.keySet());
         columns.addAll(b.keySet());
         List<String[]> rows = new ArrayList<>();
         for (String column : columns) {
             String va = a.get(column);
             String vb = b.get(column);
-            rows.add(new String[] {column, show(va), show(vb), Objects.equals(va, vb) ? "" : "*"});
+            String differs = Objects.equals(va, vb) ? "" : "*";
+            rows.add(merged == null ? new String[] {column, show(va), show(vb), differs}
+                    : new String[] {column, show(va), show(vb), show(merged.get(column)), differs});
         }
         return rows;
+    }
+
+    /** Whether the record is a merge by column: its detail holds the result, shown beside both copies. */
+    static boolean merged(Conflict c) {
+        return Conflict.MERGED.equals(c.status()) && c.detail() != null;
     }
 
     private static String show(String value) {

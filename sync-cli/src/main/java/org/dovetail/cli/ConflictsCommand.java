@@ -56,7 +56,8 @@ final class ConflictsCommand implements Runnable {
                 "  dovetail conflicts list hq --table orders --format csv > conflicts.csv"})
     static final class ListCmd extends AtSite implements Callable<Integer> {
 
-        @Option(names = "--status", defaultValue = "all", description = "open, auto, resolved or all (default).")
+        @Option(names = "--status", defaultValue = "all",
+                description = "open, auto, resolved, merged (rows merged by column) or all (default).")
         String status;
 
         @Option(names = "--table", paramLabel = "T", description = "Only conflicts of this table.")
@@ -67,9 +68,9 @@ final class ConflictsCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            if (!List.of("open", "auto", "resolved", "all").contains(status)) {
+            if (!List.of("open", "auto", "resolved", "merged", "all").contains(status)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "invalid --status '" + status + "' (expected open, auto, resolved or all)");
+                        "invalid --status '" + status + "' (expected open, auto, resolved, merged or all)");
             }
             List<Conflict> conflicts = parent.root.dovetail().conflicts(site, status, table);
             PrintWriter out = spec.commandLine().getOut();
@@ -112,7 +113,8 @@ final class ConflictsCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("conflict %s  table %s  key %s  kind %s%n", c.id(), c.table(), ConflictRows.key(c), c.kind());
             out.printf("status %s  winner %s  policy %s  detected %s  run %s%n", c.status(),
-                    c.winner() == null ? "(none: an admin decides)" : c.winner(), c.policy(), c.detectedAt(),
+                    c.winner() != null ? c.winner() : ConflictRows.merged(c) ? "(none: merged by column)"
+                            : "(none: an admin decides)", c.policy(), c.detectedAt(),
                     c.runId());
             if (c.rejected()) {
                 out.printf("refused by %s: %s%n", c.refusedBy(), c.detail());
@@ -121,7 +123,8 @@ final class ConflictsCommand implements Runnable {
                 out.printf("resolved by %s at %s, kept %s%n", c.resolvedBy(), c.resolvedAt(), c.kept());
             }
             out.println();
-            TextTable.print(out, List.of("column", c.siteA(), c.siteB(), "differs"),
+            TextTable.print(out, ConflictRows.merged(c) ? List.of("column", c.siteA(), c.siteB(), "merged", "differs")
+                            : List.of("column", c.siteA(), c.siteB(), "differs"),
                     ConflictRows.sideBySide(c).stream().map(List::of).toList());
             out.flush();
             return 0;

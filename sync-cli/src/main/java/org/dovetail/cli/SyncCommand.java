@@ -158,11 +158,14 @@ final class SyncCommand implements Callable<Integer> {
         int width = result.tables().stream().mapToInt(t -> t.table().length()).max().orElse(5);
         width = Math.max(width, "total".length());
         for (TableOutcome t : result.tables()) {
-            out.printf("%-" + width + "s  pushed %d  pulled %d  conflicts %d%s%n", t.table(), t.pushed(), t.pulled(),
-                    t.conflicts(), t.failed() ? "  FAILED" : t.held() > 0 ? "  held " + t.held() : "");
+            out.printf("%-" + width + "s  pushed %d  pulled %d  conflicts %d%s%s%n", t.table(), t.pushed(), t.pulled(),
+                    t.conflicts(), t.merged() == null ? "" : "  merged " + t.merged(),
+                    t.failed() ? "  FAILED" : t.held() > 0 ? "  held " + t.held() : "");
         }
-        out.printf("%-" + width + "s  pushed %d  pulled %d  conflicts %d  in %.1f s%s%n", "total", result.pushed(),
-                result.pulled(), result.conflicts(), result.elapsed().toMillis() / 1000.0,
+        boolean merging = result.tables().stream().anyMatch(t -> t.merged() != null);
+        out.printf("%-" + width + "s  pushed %d  pulled %d  conflicts %d%s  in %.1f s%s%n", "total", result.pushed(),
+                result.pulled(), result.conflicts(), merging ? "  merged " + result.merged() : "",
+                result.elapsed().toMillis() / 1000.0,
                 result.dryRun() ? "  (dry run: nothing changed)"
                         : result.openConflicts() > 0 ? "  (" + result.openConflicts() + " open conflicts)" : "");
     }

@@ -57,6 +57,7 @@ final class SyncJson {
         out.put("pushed", r.pushed());
         out.put("pulled", r.pulled());
         out.put("conflicts", r.conflicts());
+        out.put("merged", r.merged());
         out.put("open_conflicts", r.openConflicts());
         out.put("seconds", r.elapsed().toMillis() / 1000.0);
         out.put("exit_code", r.exitCode().code());
@@ -70,6 +71,7 @@ final class SyncJson {
         m.put("pulled", t.pulled());
         m.put("conflicts", t.conflicts());
         m.put("held", t.held());
+        m.put("merged", t.merged() == null ? 0 : t.merged());
         m.put("error", t.error());
         return m;
     }

@@ -148,7 +148,8 @@ public final class Dovetail {
     public List<Conflict> conflictsOfRun(String siteName, String runId) {
         Site site = site(siteName);
         try (Connection c = site.connect()) {
-            return new ConflictStore(c, site.dialect()).ofRun(runId);
+            return new ConflictStore(c, site.dialect()).ofRun(runId).stream()
+                    .filter(record -> !Conflict.MERGED.equals(record.status())).toList();
         } catch (SQLException e) {
             throw DovetailException.failed("reading conflicts at site '" + siteName + "' failed: "
                     + SqlErrors.describe(e), e);

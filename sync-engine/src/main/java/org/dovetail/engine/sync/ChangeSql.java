@@ -35,13 +35,13 @@ final class ChangeSql extends SideSql {
         List<SelectField<?>> live = new ArrayList<>();
         live.add(inline(0).as("dv_dead"));
         live.addAll(side.userColumns(false));
-        live.addAll(side.bookkeepingSelect());
+        live.addAll(side.bookkeepingSelect(false));
         List<SelectField<?>> dead = new ArrayList<>();
         dead.add(inline(1));
         for (ColumnPair c : pair.columns()) {
             dead.add(c.key() ? col(c.name(sideA)) : DSL.inline((Object) null));
         }
-        dead.addAll(side.bookkeepingSelect());
+        dead.addAll(side.bookkeepingSelect(true));
         Select<?> query = dsl.select(live).from(rows).where(since).and(side.notFrom(peerName))
                 .unionAll(dsl.select(dead).from(tombs).where(since).and(side.notFrom(peerName)))
                 .orderBy(DSL.field(name(bk.seq())));

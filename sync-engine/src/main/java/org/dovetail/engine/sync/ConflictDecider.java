@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.dovetail.conflicts.ConflictStore;
 import org.dovetail.conflicts.Copy;
 import org.dovetail.conflicts.RowCopy;
 import org.dovetail.conflicts.WinnerRule;
+import org.dovetail.core.capture.Watermark;
 import org.dovetail.core.config.Policy;
 import org.dovetail.core.row.Values;
 
@@ -43,6 +45,15 @@ final class ConflictDecider {
     /** Ids of the rejected records first written in this run. */
     private final Set<String> recordedThisRun = new HashSet<>();
     private long held;
+    /** Ids of the rows merged by column in this run. */
+    private final Set<String> mergedIds = new HashSet<>();
+    /**
+     * Keys merged in this run, by direction of the pass that merged them (true: A's change merged
+     * at B), with the seq of the source's row that went into the merge: the other direction
+     * carries the result back over that row, which is then not a change of its own.
+     */
+    private final Map<Boolean, Map<RowKey, Long>> mergedFrom = Map.of(true, new java.util.HashMap<>(),
+            false, new java.util.HashMap<>());
 
     ConflictDecider(TablePair pair, SiteSession a, SiteSession b, Policy policy, String runId, boolean dryRun,
                     Set<String> resolvedElsewhere) {
@@ -58,6 +69,85 @@ final class ConflictDecider {
     /** How many conflicts (rejected changes included) this run recorded or touched. */
     int conflicts() {
         return conflictIds.size();
+    }
+
+    /** How many rows were merged by column in this run. */
+    long merged() {
+        return mergedIds.size();
+    }
+
+    /**
+     * Under {@code merge: columns}: the row both sites changed, merged, when each changed other
+     * columns since the pair last met (a column both changed to the same value is no obstacle);
+     * null when it stays a conflict (a delete, an insert at both, a column both changed
+     * differently). The result is written at the target as a change of its own, so the other
+     * direction of the run carries it back; the record (status {@code merged}) goes to both sites.
+     *
+     * @param sourceHas what the target has received of the source (the source's changes since then count)
+     * @param targetHas what the source has received of the target
+     */
+    RowState merge(RowState source, RowState target, boolean sourceIsA, Watermark sourceHas, Watermark targetHas,
+                   ConflictStore targetStore) throws SQLException {
+        if (!pair.columnMerge() || source.dead() || target.dead() || !source.origin().equals(target.origin())) {
+            return null;
+        }
+        SiteSession src = sourceIsA ? a : b;
+        SiteSession dst = sourceIsA ? b : a;
+        BitSet bySource = ColumnChanges.changed(pair, sourceIsA, source, sourceHas, dst.name());
+        BitSet byTarget = ColumnChanges.changed(pair, !sourceIsA, target, targetHas, src.name());
+        Object[] values = target.values().clone();
+        for (int i = 0; i < values.length; i++) {
+            ColumnPair column = pair.columns().get(i);
+            boolean same = Values.same(source.values()[i], target.values()[i]);
+            if (column.key() || same || column.generatedA() || column.generatedB()) {
+                continue;
+            }
+            if (bySource.get(i) == byTarget.get(i)) {
+                return null; // both changed it, or (never, with exact bookkeeping) neither did
+            }
+            if (bySource.get(i)) {
+                values[i] = source.values()[i];
+            }
+        }
+        boolean sourceLater = target.changedAt() == null
+                || source.changedAt() != null && source.changedAt().isAfter(target.changedAt());
+        RowState later = sourceLater ? source : target;
+        RowState merged = new RowState(values, false, Math.max(source.version(), target.version()) + 1,
+                target.origin(), later.site(), later.changedAt(), target.seq(), null, null, null, true);
+        record(source, target, sourceIsA, merged, targetStore);
+        mergedFrom.get(sourceIsA).put(source.key(pair.keyCount()), source.seq());
+        return merged;
+    }
+
+    /**
+     * Whether {@code there}, the target's row of a key, is the very row this run merged at the
+     * other site in the opposite direction: what comes back is the merge, not a change there.
+     */
+    boolean mergedFrom(RowKey key, RowState there, boolean sourceIsA) {
+        Long seq = mergedFrom.get(!sourceIsA).get(key);
+        return seq != null && there != null && seq == there.seq();
+    }
+
+    private void record(RowState source, RowState target, boolean sourceIsA, RowState merged,
+                        ConflictStore targetStore) throws SQLException {
+        SiteSession src = sourceIsA ? a : b;
+        SiteSession dst = sourceIsA ? b : a;
+        boolean srcFirst = src.name().compareTo(dst.name()) <= 0;
+        RowState rowA = srcFirst ? source : target;
+        RowState rowB = srcFirst ? target : source;
+        String siteA = srcFirst ? src.name() : dst.name();
+        String siteB = srcFirst ? dst.name() : src.name();
+        RowKey key = source.key(pair.keyCount());
+        String id = conflictId(siteA, siteB, key, rowA, rowB, "update/update");
+        Conflict record = new Conflict(id, pair.name(), key.json(), "update/update", siteA, siteB, json(rowA),
+                json(rowB), null, Conflict.MERGED, policy.toString(), OffsetDateTime.now(), runId, null, null, null,
+                null, json(merged));
+        if (!dryRun) {
+            new ConflictStore(src.write, src.dialect).insertIfAbsent(record);
+            src.write.commit();
+            targetStore.insertIfAbsent(record);
+        }
+        mergedIds.add(id);
     }
 
     /** How many changes were held back because their key has an open conflict. */

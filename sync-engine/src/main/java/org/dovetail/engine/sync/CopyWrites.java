@@ -157,7 +157,7 @@ final class CopyWrites implements BatchWrites {
         rows.text(row.origin());
         rows.text(row.site());
         rows.value(org.dovetail.core.row.ValueKind.TIMESTAMPTZ, row.changedAt());
-        rows.text(from);
+        rows.text(row.own() ? null : from); // a merge is a change of the target's own
         rows.endRow();
     }
 }

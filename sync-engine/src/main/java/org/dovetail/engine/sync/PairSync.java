@@ -1,6 +1,7 @@
 package org.dovetail.engine.sync;
 
 import java.sql.SQLException;
+import org.jooq.impl.DSL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,6 +179,11 @@ public final class PairSync {
         guarded(table, a, b, byTable, () -> {
             TablePair pair = TablePair.match(table.name().toString(), shape(a, table), a.name(), shape(b, table),
                     b.name());
+            if (config.mergeFor(table) == org.dovetail.core.config.Merge.COLUMNS) {
+                pair = pair.mergingColumns();
+                tracksColumns(a, pair.a(), table);
+                tracksColumns(b, pair.b(), table);
+            }
             run[0] = new TableRun(pair, a, b, config.policyFor(table), runId, options.dryRun(),
                     options.progress(), resolved);
         });
@@ -196,14 +202,14 @@ public final class PairSync {
             work.run();
         } catch (TablePair.ShapeMismatch | DovetailException e) {
             rollbackQuietly(a, b);
-            byTable.put(table, new TableOutcome(name, 0, 0, 0, 0, e.getMessage()));
+            byTable.put(table, new TableOutcome(name, 0, 0, 0, 0, null, e.getMessage()));
         } catch (SQLException | RuntimeException e) {
             if (a.dialect.failures().connectionLost(e) || b.dialect.failures().connectionLost(e)) {
                 throw DovetailException.failed("sync " + siteA.name() + " " + siteB.name() + " failed: "
                         + SqlErrors.describe(e), e);
             }
             rollbackQuietly(a, b);
-            byTable.put(table, new TableOutcome(name, 0, 0, 0, 0, "table " + name + ": " + SqlErrors.describe(e)));
+            byTable.put(table, new TableOutcome(name, 0, 0, 0, 0, null, "table " + name + ": " + SqlErrors.describe(e)));
         }
     }
 
@@ -216,6 +222,25 @@ public final class PairSync {
         }
         s.write.commit();
         return shape;
+    }
+
+    /** Under merge: columns both sites must keep dv_cols, which install adds for such tables. */
+    private static void tracksColumns(SiteSession s, TableShape shape, TableConfig table) throws SQLException {
+        // a query, not the JDBC catalog: H2's leaves INVISIBLE columns out
+        String probe = s.dsl(s.write).renderInlined(s.dsl(s.write).select(DSL.field(DSL.name(s.dialect.bookkeeping().cols())))
+                .from(DSL.table(DSL.name(shape.schema(), shape.name()))).where(DSL.falseCondition()));
+        boolean tracked;
+        try (java.sql.Statement st = s.write.createStatement()) {
+            st.executeQuery(probe).close();
+            tracked = true;
+        } catch (SQLException e) {
+            tracked = false;
+        }
+        s.write.rollback();
+        if (!tracked) {
+            throw DovetailException.failed("table " + table.name() + " is under merge: columns but site " + s.site.name()
+                    + " does not keep its column changes yet (run: dovetail install " + s.site.name() + ")", null);
+        }
     }
 
     private static void rollbackQuietly(SiteSession... sessions) {

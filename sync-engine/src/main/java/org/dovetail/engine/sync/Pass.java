@@ -97,7 +97,7 @@ final class Pass {
         try (ChangeReader reader = new ChangeReader(source.read, new ChangeSql(sourceTable).changesSince(received, target.name()),
                 sourceTable, batchRows, BATCH_BYTES)) {
             for (List<RowState> changes = reader.next(); changes != null; changes = reader.next()) {
-                highest = Math.max(highest, flush(new Batch(snapshot, settled, targetSent, changes, true)));
+                highest = Math.max(highest, flush(new Batch(snapshot, settled, received, targetSent, changes, true)));
             }
         }
         long done = highest;
@@ -283,16 +283,23 @@ final class Pass {
         if (!changedThere(change, current, batch)) {
             if (there == null || !change.sameVersion(there)) {
                 writes.add(change, there);
-                // a tombstone kept for a key never seen here is history, not a change users see
-                return there != null || !change.dead() ? 1 : 0;
+                // a tombstone kept for a key never seen here is history, not a change users see;
+                // a merge of this run coming back was counted as merged
+                return (there != null || !change.dead()) && !decider.mergedFrom(key, there, sourceIsA) ? 1 : 0;
             }
         } else if (change.sameContent(there)) {
             if (!change.sameVersion(there) && decider.metadataWinner(change, there, sourceIsA)) {
                 writes.add(change, there);
             }
-        } else if (decider.conflict(change, there, sourceIsA, targetConflicts)) {
-            writes.add(change, there);
-            return 1;
+        } else {
+            RowState merged = decider.merge(change, there, sourceIsA, batch.received, batch.targetSent,
+                    targetConflicts);
+            if (merged != null) {
+                writes.add(merged, there);
+            } else if (decider.conflict(change, there, sourceIsA, targetConflicts)) {
+                writes.add(change, there);
+                return 1;
+            }
         }
         return 0;
     }
@@ -346,6 +353,8 @@ final class Pass {
         prepare();
         Watermark targetSent = new Marks(source.write, source.dialect).read(target.identity.id(), sourceKey);
         source.write.commit();
+        Watermark received = new Marks(target.write, target.dialect).read(source.identity.id(), targetKey);
+        target.write.commit();
         long before = applied;
         for (int from = 0; from < records.size(); from += batchRows) {
             List<Conflict> chunk = records.subList(from, Math.min(records.size(), from + batchRows));
@@ -358,7 +367,7 @@ final class Pass {
                     changes.add(state);
                 }
             }
-            Batch batch = new Batch(null, Long.MAX_VALUE, targetSent, changes, false);
+            Batch batch = new Batch(null, Long.MAX_VALUE, received, targetSent, changes, false);
             if (!changes.isEmpty()) {
                 flush(batch);
             }
@@ -408,11 +417,15 @@ final class Pass {
         return simple ? brief : states(keys, false, true);
     }
 
-    /** Whether the target changed the key itself since it last sent to the source (not an echo of the source). */
+    /**
+     * Whether the target changed the key itself since it last sent to the source (not an echo of
+     * the source, nor the row this run merged into the change coming back).
+     */
     private boolean changedThere(RowState change, Map<RowKey, RowState> current, Batch batch) {
-        RowState there = current.get(change.key(run.pair.keyCount()));
+        RowKey key = change.key(run.pair.keyCount());
+        RowState there = current.get(key);
         return there != null && !batch.targetSent.covers(there.seq(), there.txid())
-                && !source.name().equals(there.from());
+                && !source.name().equals(there.from()) && !decider.mergedFrom(key, there, sourceIsA);
     }
 
     /**
@@ -460,6 +473,9 @@ final class Pass {
     private final class Batch {
         final String snapshot;
         final long settled;
+        /** What the target has received of the source (the source's changes since then are new). */
+        final Watermark received;
+        /** What the source has received of the target. */
         final Watermark targetSent;
         final List<RowState> changes;
         final long maxSeq;
@@ -468,8 +484,10 @@ final class Pass {
         /** Keys whose change the target refused (set aside). */
         final java.util.Set<RowKey> refused = new java.util.HashSet<>();
 
-        Batch(String snapshot, long settled, Watermark targetSent, List<RowState> changes, boolean marks) {
+        Batch(String snapshot, long settled, Watermark received, Watermark targetSent, List<RowState> changes,
+              boolean marks) {
             this.marks = marks;
+            this.received = received;
             this.snapshot = snapshot;
             this.settled = settled;
             this.targetSent = targetSent;

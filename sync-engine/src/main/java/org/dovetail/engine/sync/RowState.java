@@ -6,10 +6,17 @@ import org.dovetail.core.row.Values;
 
 /**
  * A key's current state at one site: the row (values in {@link TablePair} column order) or
- * its tombstone (only key values), with its bookkeeping.
+ * its tombstone (only key values), with its bookkeeping; {@code cols} is the row's
+ * {@code dv_cols} (tables under {@code merge: columns}, else null), and {@code own} marks a row
+ * the sync writes as a change of the target's own ({@code dv_from} NULL: a merge).
  */
 record RowState(Object[] values, boolean dead, long version, String origin, String site,
-                OffsetDateTime changedAt, long seq, String from, Long txid) {
+                OffsetDateTime changedAt, long seq, String from, Long txid, String cols, boolean own) {
+
+    RowState(Object[] values, boolean dead, long version, String origin, String site, OffsetDateTime changedAt,
+             long seq, String from, Long txid) {
+        this(values, dead, version, origin, site, changedAt, seq, from, txid, null, false);
+    }
 
     /** A key the site has neither a row nor a tombstone of, as a conflict record shows it. */
     static RowState absent(Object[] key, int columns) {
@@ -18,7 +25,7 @@ record RowState(Object[] values, boolean dead, long version, String origin, Stri
 
     /** This state as the target holds it once written there, received from {@code from}. */
     RowState receivedFrom(String from) {
-        return new RowState(values, dead, version, origin, site, changedAt, seq, from, txid);
+        return new RowState(values, dead, version, origin, site, changedAt, seq, own ? null : from, txid, cols, false);
     }
 
     RowKey key(int keyCount) {

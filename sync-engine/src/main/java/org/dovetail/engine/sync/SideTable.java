@@ -107,12 +107,14 @@ final class SideTable {
         return pair.columns().stream().filter(c -> c.written(sideA)).map(c -> col(c.name(sideA))).toList();
     }
 
-    List<SelectField<?>> bookkeepingSelect() {
+    /** The bookkeeping {@link #read} reads, of the rows ({@code tombs}: of the tombstones, which have no dv_cols). */
+    List<SelectField<?>> bookkeepingSelect(boolean tombs) {
         List<SelectField<?>> out = new ArrayList<>();
         for (String c : List.of(bk.version(), bk.origin(), bk.site(), bk.changedAt(), bk.seq(), bk.from())) {
             out.add(col(c));
         }
         out.add(capture.txidExpression() == null ? DSL.castNull(SQLDataType.BIGINT).as(bk.txid()) : col(bk.txid()));
+        out.add(pair.columnMerge() && !tombs ? col(bk.cols()) : DSL.castNull(SQLDataType.VARCHAR).as(bk.cols()));
         return out;
     }
 
@@ -152,8 +154,9 @@ final class SideTable {
         OffsetDateTime changedAt = (OffsetDateTime) Values.read(rs, i++, org.dovetail.core.row.ValueKind.TIMESTAMPTZ);
         long seq = rs.getLong(i++);
         String from = rs.getString(i++);
-        long txid = rs.getLong(i);
-        return new RowState(values, dead, version, origin, site, changedAt, seq, from, rs.wasNull() ? null : txid);
+        long txid = rs.getLong(i++);
+        Long knownTxid = rs.wasNull() ? null : txid;
+        return new RowState(values, dead, version, origin, site, changedAt, seq, from, knownTxid, rs.getString(i), false);
     }
 
     /** Whether a batch's keys are bound as one array ({@code key = ANY(?)}) rather than one by one. */
@@ -211,8 +214,9 @@ final class SideTable {
             List<SelectField<?>> select = new ArrayList<>();
             select.add(inline(tombs ? 1 : 0).as("dv_dead"));
             select.addAll(userColumns(true));
-            for (SelectField<?> f : bookkeepingSelect()) {
-                boolean unused = f.getName().equals(bk.site()) || f.getName().equals(bk.changedAt());
+            for (SelectField<?> f : bookkeepingSelect(tombs)) {
+                boolean unused = f.getName().equals(bk.site()) || f.getName().equals(bk.changedAt())
+                        || f.getName().equals(bk.cols());
                 select.add(unused ? DSL.inline((Object) null).as(f.getName()) : f);
             }
             return dsl.renderInlined(dsl.select(select).from(tombs ? this.tombs : rows).where(keyIn(count)));
@@ -228,7 +232,7 @@ final class SideTable {
     String current(int count, boolean tombs, boolean lock) {
         return cached((tombs ? "tombs/" : "rows/") + lock, keysAsArray() ? 0 : count, () -> {
             List<SelectField<?>> select = new ArrayList<>(userColumns(tombs));
-            select.addAll(bookkeepingSelect());
+            select.addAll(bookkeepingSelect(tombs));
             var query = dsl.select(select).from(tombs ? this.tombs : rows).where(keyIn(count));
             return dsl.renderInlined(lock && dialect.locksRows() ? query.forUpdate() : query);
         });

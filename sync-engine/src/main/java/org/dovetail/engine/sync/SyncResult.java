@@ -19,6 +19,11 @@ public record SyncResult(String runId, String siteA, String siteB, boolean dryRu
         return tables.stream().mapToLong(TableOutcome::pulled).sum();
     }
 
+    /** Rows merged by column ({@code merge: columns}) in this run. */
+    public long merged() {
+        return tables.stream().mapToLong(t -> t.merged() == null ? 0 : t.merged()).sum();
+    }
+
     public long conflicts() {
         return tables.stream().mapToLong(TableOutcome::conflicts).sum();
     }

@@ -10,9 +10,15 @@ import org.dovetail.core.table.TableShape;
 
 /**
  * One configured table as found at both sites of a pair, its columns matched by name:
- * key columns first (in primary-key order), then the others in the first site's order.
+ * key columns first (in primary-key order), then the others in the first site's order;
+ * {@code columnMerge}: under {@code merge: columns}, both sites keeping {@code dv_cols}.
  */
-record TablePair(String name, TableShape a, TableShape b, List<ColumnPair> columns) {
+record TablePair(String name, TableShape a, TableShape b, List<ColumnPair> columns, boolean columnMerge) {
+
+    /** The same pair, merging rows both sites changed in different columns. */
+    TablePair mergingColumns() {
+        return new TablePair(name, a, b, columns, true);
+    }
 
     int keyCount() {
         return a.primaryKey().size();
@@ -75,7 +81,7 @@ record TablePair(String name, TableShape a, TableShape b, List<ColumnPair> colum
         keys.sort((x, y) -> Integer.compare(a.primaryKey().indexOf(x.nameA()), a.primaryKey().indexOf(y.nameA())));
         List<ColumnPair> all = new ArrayList<>(keys);
         all.addAll(others);
-        return new TablePair(name, a, b, all);
+        return new TablePair(name, a, b, all, false);
     }
 
     private static Optional<Column> find(TableShape shape, String name) {

@@ -37,7 +37,8 @@ final class TableRun {
     }
 
     TableOutcome outcome() {
-        return new TableOutcome(pair.name(), pushed, pulled, decider.conflicts(), decider.held(), null);
+        return new TableOutcome(pair.name(), pushed, pulled, decider.conflicts(), decider.held(),
+                pair.columnMerge() ? decider.merged() : null, null);
     }
 
     /** Whether changes were refused in this run and are waiting for another try. */

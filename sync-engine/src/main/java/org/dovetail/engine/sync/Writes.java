@@ -21,7 +21,7 @@ final class Writes implements BatchWrites {
 
     /**
      * @param table the target's table
-     * @param from  the source site's name, stored in dv_from of everything written
+     * @param from  the source site's name, stored in dv_from of everything written but merges
      */
     Writes(SideTable table, String from) {
         this.table = table;
@@ -65,8 +65,13 @@ final class Writes implements BatchWrites {
         ps.setString(p++, r.origin());
         ps.setString(p++, r.site());
         ps.setObject(p++, r.changedAt(), Types.TIMESTAMP_WITH_TIMEZONE);
-        ps.setString(p++, from);
+        ps.setString(p++, from(r));
         return keys(ps, p, r);
+    }
+
+    /** The dv_from written: the source's name, none for a change of the target's own (a merge). */
+    private String from(RowState r) {
+        return r.own() ? null : from;
     }
 
     private interface Binder {
@@ -108,7 +113,7 @@ final class Writes implements BatchWrites {
         ps.setString(p++, r.origin());
         ps.setString(p++, r.site());
         ps.setObject(p++, r.changedAt(), Types.TIMESTAMP_WITH_TIMEZONE);
-        ps.setString(p++, from);
+        ps.setString(p++, from(r));
         return p;
     }
 }
