@@ -76,6 +76,40 @@ class ConvergenceIT {
         }
     }
 
+    /**
+     * {@code merge: columns} in a star (see {@link MergeRun}): every site edits its own column of
+     * shared rows; no conflict is ever recorded, all sites end with the same rows, verify agrees, and
+     * every column holds the last value its site wrote (no merged edit lost). System property
+     * {@code dovetail.convergence.merge.ops} (default 300); the seed as above.
+     */
+    @Test
+    void columnEditsFromEverySiteAreAllKeptUnderMergeColumns() throws Exception {
+        mergeRun(Kind.H2, ConvergenceRun.spokes("p", Kind.H2, "l", Kind.H2));
+    }
+
+    static void mergeRun(Kind hub, Map<String, Kind> spokes) throws Exception {
+        String seedProperty = System.getProperty("dovetail.convergence.seed");
+        long seed = seedProperty == null || seedProperty.isBlank() ? new SecureRandom().nextLong()
+                : Long.parseLong(seedProperty.trim());
+        try (MergeRun run = new MergeRun(pg, seed, hub, spokes)) {
+            run.run(Integer.getInteger("dovetail.convergence.merge.ops", 300));
+            run.settle();
+            System.out.printf("ConvergenceIT merge %s: seed %d: %s%n", spokes, seed, run.summary());
+            assertThat(run.conflicts()).as("seed %d: conflicts recorded; trace:%n%s", seed, run.trace()).isZero();
+            assertThat(run.merged()).as("seed %d: the run merged rows", seed).isPositive();
+            for (String site : run.sites()) {
+                assertThat(run.lost(site)).as("seed %d: edits lost at %s; trace:%n%s", seed, site, run.trace())
+                        .isEmpty();
+                assertThat(run.rows(site)).as("seed %d: %s holds what h holds", seed, site).isEqualTo(run.rows("h"));
+                assertThat(run.history(site)).as("seed %d: %s has h's versions", seed, site)
+                        .isEqualTo(run.history("h"));
+                if (!site.equals("h")) {
+                    assertThat(run.verified("h", site)).as("seed %d: verify h %s", seed, site).isTrue();
+                }
+            }
+        }
+    }
+
     @Test
     void randomEditsAndStarSyncsConvergeAndNoWriteIsLostWithoutARecord() throws Exception {
         randomRun("", ConvergenceRun.DEFAULT_SPOKES, "dovetail.convergence.ops", 400);

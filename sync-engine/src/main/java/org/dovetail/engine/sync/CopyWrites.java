@@ -86,6 +86,7 @@ final class CopyWrites implements BatchWrites {
             expect(c, stage.deleteTombs(), count(WriteOp.REINSERT), "tombstones of re-inserted rows");
             expect(c, stage.reinsertRows(), count(WriteOp.REINSERT), "re-inserted rows");
             expect(c, stage.updateRows(), count(WriteOp.UPDATE), "updated rows");
+            Writes.ownChanges(c, table, changes);
         }
         if (!inserts.isEmpty()) {
             long loaded = copy.copyIn(c, stage.tableName(), stage.renderedRowColumns(), rows -> {
@@ -157,7 +158,7 @@ final class CopyWrites implements BatchWrites {
         rows.text(row.origin());
         rows.text(row.site());
         rows.value(org.dovetail.core.row.ValueKind.TIMESTAMPTZ, row.changedAt());
-        rows.text(row.own() ? null : from); // a merge is a change of the target's own
+        rows.text(from);
         rows.endRow();
     }
 }

@@ -8,7 +8,7 @@ import org.dovetail.core.row.Values;
  * A key's current state at one site: the row (values in {@link TablePair} column order) or
  * its tombstone (only key values), with its bookkeeping; {@code cols} is the row's
  * {@code dv_cols} (tables under {@code merge: columns}, else null), and {@code own} marks a row
- * the sync writes as a change of the target's own ({@code dv_from} NULL: a merge).
+ * the sync writes as a change of the target's own (a merge: {@code dv_from} NULL once written).
  */
 record RowState(Object[] values, boolean dead, long version, String origin, String site,
                 OffsetDateTime changedAt, long seq, String from, Long txid, String cols, boolean own) {

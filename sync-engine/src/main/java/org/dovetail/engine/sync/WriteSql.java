@@ -66,6 +66,16 @@ final class WriteSql extends SideSql {
         return dsl.renderInlined(dsl.update(rows).set(set).where(keyEquals()));
     }
 
+    /**
+     * Makes rows just written a change of this site's own (dv_from NULL) without touching a user
+     * column: a merge, written first as received (so the triggers mark the source's columns as the
+     * source's), then sent back by the other direction; bind the key.
+     */
+    String ownChange() {
+        return side.cached("ownChange", 0, () -> dsl.renderInlined(dsl.update(rows)
+                .set(col(bk.from()), (Object) null).where(keyEquals())));
+    }
+
     String deleteTomb() {
         return side.cached("deleteTomb", 0, () -> dsl.renderInlined(dsl.deleteFrom(tombs).where(keyEquals())));
     }

@@ -21,7 +21,7 @@ final class Writes implements BatchWrites {
 
     /**
      * @param table the target's table
-     * @param from  the source site's name, stored in dv_from of everything written but merges
+     * @param from  the source site's name, stored in dv_from of everything written
      */
     Writes(SideTable table, String from) {
         this.table = table;
@@ -56,6 +56,15 @@ final class Writes implements BatchWrites {
         run(c, sql.insertRow(), of(WriteOp.INSERT, WriteOp.REINSERT),
                 (ps, r) -> bookkeeping(ps, values(ps, 1, r, true), r));
         run(c, sql.updateRow(), of(WriteOp.UPDATE), this::bindUpdate);
+        ownChanges(c, table, rows.getOrDefault(WriteOp.UPDATE, List.of()));
+    }
+
+    /** Merges written as received become changes of the target's own (see {@link WriteSql#ownChange}). */
+    static void ownChanges(Connection c, SideTable table, List<RowState> written) throws SQLException {
+        List<RowState> own = written.stream().filter(RowState::own).toList();
+        if (!own.isEmpty()) {
+            run(c, new WriteSql(table).ownChange(), own, (ps, r) -> keys(ps, 1, r, table));
+        }
     }
 
     private int bindUpdate(PreparedStatement ps, RowState r) throws SQLException {
@@ -65,13 +74,8 @@ final class Writes implements BatchWrites {
         ps.setString(p++, r.origin());
         ps.setString(p++, r.site());
         ps.setObject(p++, r.changedAt(), Types.TIMESTAMP_WITH_TIMEZONE);
-        ps.setString(p++, from(r));
+        ps.setString(p++, from);
         return keys(ps, p, r);
-    }
-
-    /** The dv_from written: the source's name, none for a change of the target's own (a merge). */
-    private String from(RowState r) {
-        return r.own() ? null : from;
     }
 
     private interface Binder {
@@ -92,6 +96,10 @@ final class Writes implements BatchWrites {
     }
 
     private int keys(PreparedStatement ps, int p, RowState r) throws SQLException {
+        return keys(ps, p, r, table);
+    }
+
+    private static int keys(PreparedStatement ps, int p, RowState r, SideTable table) throws SQLException {
         for (int i = 0; i < table.pair().keyCount(); i++) {
             Values.bind(ps, p++, table.pair().columns().get(i).kind(), r.values()[i]);
         }
@@ -113,7 +121,7 @@ final class Writes implements BatchWrites {
         ps.setString(p++, r.origin());
         ps.setString(p++, r.site());
         ps.setObject(p++, r.changedAt(), Types.TIMESTAMP_WITH_TIMEZONE);
-        ps.setString(p++, from(r));
+        ps.setString(p++, from);
         return p;
     }
 }
