@@ -22,6 +22,11 @@ record CliRun(int exitCode, String out, String err) {
         return of(System.getenv(), args);
     }
 
+    /** stdout's lines. */
+    java.util.List<String> outLines() {
+        return out.lines().toList();
+    }
+
     /** stderr's lines. */
     String[] errLines() {
         return err.isEmpty() ? new String[0] : err.split("\n");
