@@ -384,7 +384,8 @@ class SqliteTriggerTest {
         exec("UPDATE odd SET plain = 'e' WHERE id = 1"); // the odd column's entry now differs from the row's
 
         Map<String, Object> row = rows("SELECT dv_seq, dv_cols FROM odd").get(0);
-        assertThat(cols(row)).isEqualTo(Map.of("id", "" + (first - 1), "Tel.\"Home\\", "" + first, "plain", "" + seq(row)));
+        assertThat(cols(row)).isEqualTo(Map.of("id", "" + (first - 1), "Tel.\"Home\\", "" + first,
+                "plain", "" + seq(row)));
     }
 
     private TableShape people;

@@ -173,9 +173,7 @@ final class SqliteScripts {
             if (c.generated()) {
                 continue;
             }
-            String n = SqliteDialect.quote(c.name());
-            pairs.add(SqliteDialect.literal(c.name()) + ", CASE WHEN typeof(NEW." + n + ") IS NOT typeof(OLD." + n
-                    + ") OR NEW." + n + " IS NOT OLD." + n + " COLLATE BINARY THEN " + newEntry
+            pairs.add(SqliteDialect.literal(c.name()) + ", CASE WHEN " + changed(c) + " THEN " + newEntry
                     + "\n            ELSE coalesce(OLD." + COLS + " ->> " + SqliteDialect.literal(jsonPath(c.name()))
                     + ", " + oldRow + ") END");
         }
@@ -196,13 +194,18 @@ final class SqliteScripts {
     private static String userChanged(TableShape table, int bookkeepingColumns) {
         List<String> tests = new ArrayList<>();
         for (Column c : table.columns()) {
-            String n = SqliteDialect.quote(c.name());
-            tests.add("typeof(NEW." + n + ") IS NOT typeof(OLD." + n + ") OR NEW." + n + " IS NOT OLD." + n
-                    + " COLLATE BINARY");
+            tests.add(changed(c));
         }
         tests.add("(SELECT count(*) FROM pragma_table_info(" + SqliteDialect.literal(table.name()) + ")) IS NOT "
                 + (table.columns().size() + bookkeepingColumns));
         return "(" + String.join("\n            OR ", tests) + ")";
+    }
+
+    /** True when the column's stored value changed: its type or its bytes, NULL equal only to NULL. */
+    private static String changed(Column c) {
+        String n = SqliteDialect.quote(c.name());
+        return "typeof(NEW." + n + ") IS NOT typeof(OLD." + n + ") OR NEW." + n + " IS NOT OLD." + n
+                + " COLLATE BINARY";
     }
 
     private static String join(List<Column> columns, Function<Column, String> each, String separator) {
