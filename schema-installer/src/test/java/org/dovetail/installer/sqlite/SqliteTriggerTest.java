@@ -2,6 +2,8 @@ package org.dovetail.installer.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SqliteTriggerTest {
     static final String SITE = "laptop";
     static final String BOOKKEEPING = "dv_version, dv_origin, dv_site, dv_changed_at, dv_seq, dv_from";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -243,6 +246,194 @@ class SqliteTriggerTest {
         }
         assertThat(rows("SELECT * FROM items")).containsExactly(Map.of("id", 1, "name", "pen", "price", 1.5));
         assertThat(rows("SELECT name FROM sqlite_master WHERE name LIKE 'dv%' AND name NOT LIKE 'dv_schema_history%'")).isEmpty();
+    }
+
+    @Test
+    void underMergeColumnsAnInsertHasNoEntriesAndAnUpdateMarksTheColumnsItChanged() throws Exception {
+        track(true);
+        exec("INSERT INTO people (id, phone, address, note) VALUES (1, '555-0100', 'Elm St 1', 'a')");
+        Map<String, Object> inserted = person(1);
+        assertThat(inserted.get("dv_cols")).isNull();
+        String insert = "" + seq(inserted);
+
+        exec("UPDATE people SET phone = '555-0199' WHERE id = 1");
+        Map<String, Object> first = person(1);
+        String phone = "" + seq(first);
+        assertThat(cols(first)).isEqualTo(Map.of("id", insert, "phone", phone, "address", insert, "note", insert));
+
+        exec("UPDATE people SET address = 'Oak Ave 2' WHERE id = 1");
+        Map<String, Object> second = person(1);
+        assertThat(seq(second)).isGreaterThan(seq(first));
+        assertThat(cols(second)).isEqualTo(Map.of("id", insert, "phone", phone, "address", "" + seq(second),
+                "note", insert));
+    }
+
+    @Test
+    void underMergeColumnsAChangeIsTheRowLevelTestPerColumn() throws Exception {
+        track(true);
+        exec("INSERT INTO people (id, phone, address, note) VALUES (1, 'abc', '1', NULL)");
+        String insert = "" + seq(person(1));
+
+        exec("UPDATE people SET phone = 'ABC' WHERE id = 1"); // the same under NOCASE, other bytes
+        String upper = "" + seq(person(1));
+        assertThat(cols(person(1))).containsEntry("phone", upper).containsEntry("address", insert);
+        exec("UPDATE people SET address = CAST(address AS BLOB) WHERE id = 1"); // the same bytes, another type
+        exec("UPDATE people SET note = '' WHERE id = 1"); // NULL to ''
+        Map<String, Object> row = person(1);
+        assertThat(cols(row)).containsEntry("phone", upper).containsEntry("address", "" + (Long.parseLong(upper) + 1))
+                .containsEntry("note", "" + seq(row)).containsEntry("id", insert);
+    }
+
+    @Test
+    void underMergeColumnsAnUpdateThatChangesNothingKeepsTheEntriesWhateverItWrote() throws Exception {
+        track(true);
+        exec("INSERT INTO people (id, phone, address) VALUES (1, '555-0100', 'Elm St 1')");
+        exec("UPDATE people SET phone = '555-0199' WHERE id = 1");
+        Map<String, Object> before = person(1);
+
+        exec("UPDATE people SET phone = '555-0199', address = 'Elm St 1' WHERE id = 1");
+        assertThat(person(1)).isEqualTo(before);
+        exec("UPDATE people SET phone = '555-0199', dv_cols = '{}' WHERE id = 1");
+        assertThat(person(1)).isEqualTo(before);
+        exec("UPDATE people SET dv_cols = NULL, dv_seq = 99 WHERE id = 1");
+        assertThat(person(1)).isEqualTo(before);
+    }
+
+    @Test
+    void underMergeColumnsARowReceivedFromAPeerMarksTheColumnsItChangedWithThePeer() throws Exception {
+        track(true);
+        exec("INSERT INTO people (id, phone, address, note) VALUES (1, '555-0100', 'Elm St 1', 'a')");
+        String insert = "" + seq(person(1));
+        applying("UPDATE people SET note = 'b', dv_version = 2, dv_site = 'office', dv_from = 'office', dv_cols = '{}'"
+                + " WHERE id = 1");
+        Map<String, Object> received = person(1);
+        String note = seq(received) + "@office";
+        assertThat(cols(received)).isEqualTo(Map.of("id", insert, "phone", insert, "address", insert, "note", note));
+
+        // a local change afterwards keeps the received column's entry, peer and all
+        exec("UPDATE people SET phone = '555-0142' WHERE id = 1");
+        Map<String, Object> local = person(1);
+        assertThat(cols(local)).isEqualTo(Map.of("id", insert, "phone", "" + seq(local), "address", insert,
+                "note", note));
+    }
+
+    @Test
+    void underMergeColumnsAMergeTheSyncWritesAsItsOwnChangeHasNoPeer() throws Exception {
+        track(true);
+        applying("INSERT INTO people (id, phone, address, dv_version, dv_origin, dv_site, dv_from, dv_cols)"
+                + " VALUES (1, 'x', 'y', 1, 'o-1', 'office', 'office', '{\"phone\":\"1\"}')");
+        Map<String, Object> inserted = person(1);
+        assertThat(inserted.get("dv_cols")).as("an insert has no entries, whatever the sync wrote").isNull();
+        String received = seq(inserted) + "@office";
+
+        applying("UPDATE people SET address = 'z', dv_version = 2, dv_from = NULL WHERE id = 1");
+        Map<String, Object> merged = person(1);
+        assertThat(cols(merged)).isEqualTo(Map.of("id", received, "phone", received, "address", "" + seq(merged),
+                "note", received));
+    }
+
+    @Test
+    void underMergeColumnsAKeyMoveAndARowNotBackfilledStartOver() throws Exception {
+        track(true);
+        exec("INSERT INTO people (id, phone) VALUES (1, '555-0100')");
+        exec("UPDATE people SET phone = '555-0199' WHERE id = 1");
+        assertThat(person(1).get("dv_cols")).isNotNull();
+        exec("UPDATE people SET id = 7 WHERE id = 1");
+        assertThat(person(7).get("dv_cols")).isNull();
+
+        exec("UPDATE people SET phone = '555-0111' WHERE id = 7");
+        applying("UPDATE people SET dv_version = NULL, dv_cols = NULL WHERE id = 7"); // as if from before install
+        exec("UPDATE people SET phone = '555-0122' WHERE id = 7");
+        assertThat(person(7)).containsEntry("dv_version", 1).containsEntry("dv_cols", null);
+    }
+
+    @Test
+    void installWithoutTrackingDropsDvColsAndWithTrackingAddsItBack() throws Exception {
+        assertThat(columns("items")).doesNotContain("dv_cols");
+        track(true);
+        exec("INSERT INTO people (id, phone) VALUES (1, '555-0100')");
+        exec("UPDATE people SET phone = '555-0199' WHERE id = 1");
+        track(true);
+        assertThat(cols(person(1))).containsEntry("phone", "" + seq(person(1)));
+
+        track(false);
+        assertThat(columns("people")).doesNotContain("dv_cols");
+        exec("UPDATE people SET phone = '555-0111' WHERE id = 1");
+        assertThat(rows("SELECT dv_version FROM people")).containsExactly(Map.of("dv_version", 3));
+        track(false);
+
+        track(true);
+        assertThat(person(1)).containsEntry("dv_cols", null);
+        try (Connection c = site.connect(); Statement s = c.createStatement()) {
+            for (String sql : dialect.uninstallSql(c, people)) {
+                s.execute(sql);
+            }
+            c.commit();
+        }
+        assertThat(columns("people")).containsExactly("id", "phone", "address", "note");
+    }
+
+    @Test
+    void underMergeColumnsTheKeysAreTheNamesAsTheCatalogHasThem() throws Exception {
+        exec("CREATE TABLE odd (id INTEGER PRIMARY KEY, \"Tel.\"\"Home\\\" TEXT, plain TEXT)");
+        installTable(shape("odd"), true);
+        exec("INSERT INTO odd (id, \"Tel.\"\"Home\\\", plain) VALUES (1, 'a', 'b')");
+        exec("UPDATE odd SET \"Tel.\"\"Home\\\" = 'c' WHERE id = 1");
+        long first = seq(rows("SELECT dv_seq FROM odd").get(0));
+        exec("UPDATE odd SET plain = 'd' WHERE id = 1");
+        exec("UPDATE odd SET plain = 'e' WHERE id = 1"); // the odd column's entry now differs from the row's
+
+        Map<String, Object> row = rows("SELECT dv_seq, dv_cols FROM odd").get(0);
+        assertThat(cols(row)).isEqualTo(Map.of("id", "" + (first - 1), "Tel.\"Home\\", "" + first,
+                "plain", "" + seq(row)));
+    }
+
+    private TableShape people;
+
+    /** Installs table people ({@code merge: columns} when {@code trackColumns}), creating it the first time. */
+    private void track(boolean trackColumns) throws SQLException {
+        if (people == null) {
+            exec("CREATE TABLE people (id INTEGER PRIMARY KEY, phone TEXT COLLATE NOCASE, address TEXT, note TEXT)");
+            people = shape("people");
+        }
+        installTable(people, trackColumns);
+    }
+
+    private void installTable(TableShape table, boolean trackColumns) throws SQLException {
+        try (Connection c = site.connect(); Statement s = c.createStatement()) {
+            for (String sql : dialect.installSql(c, table, SITE, trackColumns)) {
+                s.execute(sql);
+            }
+            c.commit();
+        }
+    }
+
+    private TableShape shape(String table) throws SQLException {
+        try (Connection c = site.connect()) {
+            return new Catalog(c, dialect).find(TableName.parse(table)).orElseThrow();
+        }
+    }
+
+    private void applying(String sql) throws SQLException {
+        try (Connection sync = site.connect(); Statement s = sync.createStatement()) {
+            dialect.setApplying(sync, true);
+            s.execute(sql);
+            dialect.setApplying(sync, false);
+            sync.commit();
+        }
+    }
+
+    private Map<String, Object> person(int id) throws SQLException {
+        return rows("SELECT dv_version, dv_seq, dv_from, dv_cols FROM people WHERE id = " + id).get(0);
+    }
+
+    private static Map<String, String> cols(Map<String, Object> row) throws Exception {
+        return JSON.readValue((String) row.get("dv_cols"), new TypeReference<Map<String, String>>() { });
+    }
+
+    private List<String> columns(String table) throws SQLException {
+        return rows("SELECT name FROM pragma_table_info('" + table + "')").stream().map(r -> (String) r.get("name"))
+                .toList();
     }
 
     private Map<String, Object> item(int id) throws SQLException {

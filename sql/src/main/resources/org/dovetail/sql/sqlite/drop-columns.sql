@@ -1,6 +1,8 @@
 -- Drops the bookkeeping columns of one table, one statement each (SQLite 3.35 or newer);
 -- uninstall leaves out the statements of columns the table no longer has. Runs after
--- uninstall.sql removed the triggers and the index that use them.
+-- uninstall.sql removed the triggers and the index that use them. An install without column
+-- tracking runs the dv_cols statement alone, after install-triggers.sql replaced the triggers
+-- that kept it.
 --
 -- Parameters:
 --   ${table}               the replicated table, quoted
@@ -10,3 +12,4 @@ ALTER TABLE ${table} DROP COLUMN dv_site;
 ALTER TABLE ${table} DROP COLUMN dv_changed_at;
 ALTER TABLE ${table} DROP COLUMN dv_seq;
 ALTER TABLE ${table} DROP COLUMN dv_from;
+ALTER TABLE ${table} DROP COLUMN dv_cols;

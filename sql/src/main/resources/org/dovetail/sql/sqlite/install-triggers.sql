@@ -15,6 +15,10 @@
 -- (the row's dv_seq changed, and to the number just given). SQLite's recursive_triggers is off
 -- by default, so no trigger fires itself.
 --
+-- Column changes (a table under merge: columns, docs/bookkeeping.md): the same UPDATE that gives
+-- the row its dv_seq also writes dv_cols, so the skip above covers it too. Without column
+-- tracking the *_cols parameters are empty and the triggers are exactly those of before.
+--
 -- Parameters:
 --   ${table}                 the replicated table, quoted
 --   ${tomb}                  its tombstone table, quoted
@@ -35,6 +39,15 @@
 --   ${bookkeeping_changed}   true when an UPDATE set one of the dv_ columns to another value
 --   ${new_origin}            an expression for a new random UUID as text
 --   ${now}                   an expression for the current time as ISO-8601 text in UTC
+--   ${clear_cols}            ", dv_cols = NULL" (an INSERT has no column entries), or empty
+--   ${update_cols}           ", dv_cols = <the entries after an application's UPDATE>", or empty:
+--                            NULL for a key move or a row not backfilled, else per column install
+--                            knew (not generated ones) the new dv_seq when its value changed (the
+--                            test of ${user_changed}, per column), else OLD's entry or, without one,
+--                            OLD's row-level entry (dv_seq[@dv_from])
+--   ${apply_cols}            the same for an UPDATE in applying mode, with "@" NEW.dv_from in the
+--                            new entries when the sync wrote a peer's name there, or empty
+--   ${keep_cols}             ", dv_cols = OLD.dv_cols", or empty
 
 DROP TRIGGER IF EXISTS ${insert_trigger};
 DROP TRIGGER IF EXISTS ${update_trigger};
@@ -55,7 +68,7 @@ BEGIN
         dv_site = (SELECT site_name FROM dovetail_site),
         dv_changed_at = ${now},
         dv_seq = (SELECT value FROM dovetail_change_seq WHERE id = 1),
-        dv_from = NULL
+        dv_from = NULL${clear_cols}
      WHERE ${new_key_match};
     DELETE FROM ${tomb} WHERE ${new_key_match};
 END;
@@ -86,11 +99,11 @@ BEGIN
         dv_site = (SELECT site_name FROM dovetail_site),
         dv_changed_at = ${now},
         dv_seq = (SELECT value FROM dovetail_change_seq WHERE id = 1),
-        dv_from = NULL
+        dv_from = NULL${update_cols}
      WHERE ${new_key_match} AND (${key_changed} OR OLD.dv_version IS NULL OR ${user_changed});
     DELETE FROM ${tomb} WHERE ${new_key_match} AND ${key_changed};
     UPDATE ${table} SET dv_version = OLD.dv_version, dv_origin = OLD.dv_origin, dv_site = OLD.dv_site,
-        dv_changed_at = OLD.dv_changed_at, dv_seq = OLD.dv_seq, dv_from = OLD.dv_from
+        dv_changed_at = OLD.dv_changed_at, dv_seq = OLD.dv_seq, dv_from = OLD.dv_from${keep_cols}
      WHERE ${new_key_match} AND NOT (${key_changed} OR OLD.dv_version IS NULL OR ${user_changed})
        AND ${bookkeeping_changed};
 END;
@@ -112,7 +125,7 @@ CREATE TRIGGER ${apply_insert_trigger} AFTER INSERT ON ${table}
 WHEN EXISTS (SELECT 1 FROM dovetail_applying)
 BEGIN
     UPDATE dovetail_change_seq SET value = value + 1 WHERE id = 1;
-    UPDATE ${table} SET dv_seq = (SELECT value FROM dovetail_change_seq WHERE id = 1) WHERE ${new_key_match};
+    UPDATE ${table} SET dv_seq = (SELECT value FROM dovetail_change_seq WHERE id = 1)${clear_cols} WHERE ${new_key_match};
 END;
 
 CREATE TRIGGER ${apply_update_trigger} AFTER UPDATE ON ${table}
@@ -120,7 +133,7 @@ WHEN EXISTS (SELECT 1 FROM dovetail_applying)
  AND NOT (NEW.dv_seq IS NOT OLD.dv_seq AND NEW.dv_seq IS (SELECT value FROM dovetail_change_seq WHERE id = 1))
 BEGIN
     UPDATE dovetail_change_seq SET value = value + 1 WHERE id = 1;
-    UPDATE ${table} SET dv_seq = (SELECT value FROM dovetail_change_seq WHERE id = 1) WHERE ${new_key_match};
+    UPDATE ${table} SET dv_seq = (SELECT value FROM dovetail_change_seq WHERE id = 1)${apply_cols} WHERE ${new_key_match};
 END;
 
 -- Every tombstone written (by the delete trigger, a key move or the sync) gets a new dv_seq.

@@ -30,6 +30,10 @@ final class SqliteScripts {
     /** The bookkeeping columns of a SQLite table (no dv_txid: see SqliteChangeCapture). */
     static final List<String> BOOKKEEPING = List.of("dv_version", "dv_origin", "dv_site", "dv_changed_at", "dv_seq",
             "dv_from");
+    /** The column of a table under merge: columns (docs/bookkeeping.md, "Column changes"). */
+    static final String COLS = "dv_cols";
+    /** The number the triggers just gave the row, from the change counter. */
+    private static final String NEW_SEQ = "(SELECT value FROM dovetail_change_seq WHERE id = 1)";
     /** A random (version 4) UUID as text, made of SQLite's randomblob. */
     static final String NEW_ORIGIN = "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4'"
             + " || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1)"
@@ -42,24 +46,32 @@ final class SqliteScripts {
 
     /** Every statement of an install, as if the table had none of the bookkeeping columns yet. */
     static List<String> install(TableShape table, boolean trackColumns) {
-        return install(table, Set.of());
+        return install(table, Set.of(), trackColumns);
     }
 
-    /** The install statements, leaving out the bookkeeping columns the table already has. */
+    /**
+     * The install statements, leaving out the bookkeeping columns the table already has; without
+     * {@code trackColumns} also dropping {@code dv_cols} if the table has it (SQLite has neither
+     * ADD nor DROP COLUMN IF [NOT] EXISTS, so only the connection can tell).
+     */
     static List<String> install(Connection connection, TableShape table, boolean trackColumns) throws SQLException {
-        return install(table, columnsOf(connection, table));
+        return install(table, columnsOf(connection, table), trackColumns);
     }
 
-    private static List<String> install(TableShape table, Set<String> existing) {
-        Map<String, String> p = parameters(table);
-        List<String> sql = new ArrayList<>(onlyColumns(ADD_COLUMNS.render(p), c -> !existing.contains(c)));
+    private static List<String> install(TableShape table, Set<String> existing, boolean trackColumns) {
+        Map<String, String> p = parameters(table, trackColumns);
+        List<String> sql = new ArrayList<>(onlyColumns(ADD_COLUMNS.render(p),
+                c -> !existing.contains(c) && (trackColumns || !c.equals(COLS))));
         sql.addAll(TABLE.render(p));
         sql.addAll(TRIGGERS.render(p));
+        if (!trackColumns && existing.contains(COLS)) { // after the triggers that kept it are replaced
+            sql.addAll(onlyColumns(DROP_COLUMNS.render(p), COLS::equals));
+        }
         return sql;
     }
 
     static List<String> uninstall(TableShape table) {
-        Map<String, String> p = parameters(table);
+        Map<String, String> p = parameters(table, false);
         List<String> sql = new ArrayList<>(UNINSTALL.render(p));
         sql.addAll(DROP_COLUMNS.render(p));
         return sql;
@@ -68,7 +80,7 @@ final class SqliteScripts {
     /** The uninstall statements, dropping only the bookkeeping columns the table still has. */
     static List<String> uninstall(Connection connection, TableShape table) throws SQLException {
         Set<String> existing = columnsOf(connection, table);
-        Map<String, String> p = parameters(table);
+        Map<String, String> p = parameters(table, false);
         List<String> sql = new ArrayList<>(UNINSTALL.render(p));
         sql.addAll(onlyColumns(DROP_COLUMNS.render(p), existing::contains));
         return sql;
@@ -94,7 +106,7 @@ final class SqliteScripts {
         return names;
     }
 
-    private static Map<String, String> parameters(TableShape table) {
+    private static Map<String, String> parameters(TableShape table, boolean trackColumns) {
         String name = table.name();
         Map<String, String> p = new HashMap<>();
         p.put("table", SqliteDialect.quote(name));
@@ -115,12 +127,63 @@ final class SqliteScripts {
                 + SqliteDialect.quote(c.name()), " AND "));
         p.put("key_changed", "(" + join(keys, c -> "NEW." + SqliteDialect.quote(c.name()) + " IS NOT OLD."
                 + SqliteDialect.quote(c.name()), " OR ") + ")");
-        p.put("user_changed", userChanged(table));
-        p.put("bookkeeping_changed", "(" + BOOKKEEPING.stream().map(c -> "NEW." + c + " IS NOT OLD." + c)
+        List<String> bookkeeping = trackColumns ? withCols() : BOOKKEEPING;
+        p.put("user_changed", userChanged(table, bookkeeping.size()));
+        p.put("bookkeeping_changed", "(" + bookkeeping.stream().map(c -> "NEW." + c + " IS NOT OLD." + c)
                 .collect(Collectors.joining(" OR ")) + ")");
         p.put("new_origin", NEW_ORIGIN);
         p.put("now", NOW);
+        p.putAll(columnTracking(table, trackColumns, p.get("key_changed")));
         return p;
+    }
+
+    private static List<String> withCols() {
+        List<String> all = new ArrayList<>(BOOKKEEPING);
+        all.add(COLS);
+        return all;
+    }
+
+    /**
+     * The {@code *_cols} parameters of install-triggers.sql: empty without tracking (the triggers
+     * stay as they were, at no cost), else what each trigger writes into {@code dv_cols}.
+     */
+    private static Map<String, String> columnTracking(TableShape table, boolean trackColumns, String keyChanged) {
+        if (!trackColumns) {
+            return Map.of("clear_cols", "", "update_cols", "", "apply_cols", "", "keep_cols", "");
+        }
+        String newEntry = NEW_SEQ + " || ''"; // an application's change: the row's new dv_seq as text
+        String applied = NEW_SEQ + " || coalesce('@' || NEW.dv_from, '')"; // and the peer it came from
+        return Map.of("clear_cols", ", " + COLS + " = NULL",
+                "update_cols", ",\n        " + COLS + " = " + entries(table, keyChanged, newEntry),
+                "apply_cols", ",\n        " + COLS + " = " + entries(table, keyChanged, applied),
+                "keep_cols", ", " + COLS + " = OLD." + COLS);
+    }
+
+    /**
+     * dv_cols after an UPDATE: NULL when it is bookkept as an INSERT (a key move, a row not
+     * backfilled), else a JSON object of every column install knew but generated ones: {@code
+     * newEntry} for a column whose stored value changed (the test of {@link #userChanged}, per
+     * column), else OLD's entry for it, else OLD's row-level entry. json_object makes the text
+     * values JSON strings; {@code ->>} reads OLD's (SQLite parses OLD.dv_cols once per statement).
+     */
+    private static String entries(TableShape table, String keyChanged, String newEntry) {
+        String oldRow = "OLD.dv_seq || coalesce('@' || OLD.dv_from, '')";
+        List<String> pairs = new ArrayList<>();
+        for (Column c : table.columns()) {
+            if (c.generated()) {
+                continue;
+            }
+            pairs.add(SqliteDialect.literal(c.name()) + ", CASE WHEN " + changed(c) + " THEN " + newEntry
+                    + "\n            ELSE coalesce(OLD." + COLS + " ->> " + SqliteDialect.literal(jsonPath(c.name()))
+                    + ", " + oldRow + ") END");
+        }
+        return "CASE WHEN " + keyChanged + " OR OLD.dv_version IS NULL THEN NULL ELSE json_object(\n            "
+                + String.join(",\n            ", pairs) + ") END";
+    }
+
+    /** The JSON path of a key, quoted as a JSON string would be (a name may hold '.', '"' or '\'). */
+    private static String jsonPath(String key) {
+        return "$.\"" + key.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /**
@@ -128,16 +191,21 @@ final class SqliteScripts {
      * NOCASE, and 1 to 1.0, are changes), or the table no longer has the columns install saw (a
      * column added later: every UPDATE then counts until install runs again, none goes unseen).
      */
-    private static String userChanged(TableShape table) {
+    private static String userChanged(TableShape table, int bookkeepingColumns) {
         List<String> tests = new ArrayList<>();
         for (Column c : table.columns()) {
-            String n = SqliteDialect.quote(c.name());
-            tests.add("typeof(NEW." + n + ") IS NOT typeof(OLD." + n + ") OR NEW." + n + " IS NOT OLD." + n
-                    + " COLLATE BINARY");
+            tests.add(changed(c));
         }
         tests.add("(SELECT count(*) FROM pragma_table_info(" + SqliteDialect.literal(table.name()) + ")) IS NOT "
-                + (table.columns().size() + BOOKKEEPING.size()));
+                + (table.columns().size() + bookkeepingColumns));
         return "(" + String.join("\n            OR ", tests) + ")";
+    }
+
+    /** True when the column's stored value changed: its type or its bytes, NULL equal only to NULL. */
+    private static String changed(Column c) {
+        String n = SqliteDialect.quote(c.name());
+        return "typeof(NEW." + n + ") IS NOT typeof(OLD." + n + ") OR NEW." + n + " IS NOT OLD." + n
+                + " COLLATE BINARY";
     }
 
     private static String join(List<Column> columns, Function<Column, String> each, String separator) {
