@@ -6,7 +6,9 @@ import static org.dovetail.core.dialect.mariadb.MariaDbNames.quote;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.dovetail.core.table.Column;
 import org.dovetail.core.table.TableShape;
 
@@ -17,6 +19,11 @@ final class MariaDbScripts {
     private static final MariaDbTemplate UNINSTALL = MariaDbTemplate.load("uninstall-table.sql");
     private static final List<String> BOOKKEEPING = List.of("dv_version", "dv_origin", "dv_site", "dv_changed_at",
             "dv_seq", "dv_from");
+    /** The dv_ column of a table under {@code merge: columns} (docs/bookkeeping.md, "Column changes"). */
+    private static final String COLS = "dv_cols";
+    /** install-table.sql's sections: the lines only a table under merge: columns, or any other, gets. */
+    private static final Set<String> TRACKED = Set.of("columns");
+    private static final Set<String> UNTRACKED = Set.of("rows");
 
     private MariaDbScripts() {
     }
@@ -26,14 +33,15 @@ final class MariaDbScripts {
     }
 
     static List<String> install(TableShape table, String meta, String siteName, boolean trackColumns) {
-        return INSTALL.render(parameters(table, meta, siteName));
+        return INSTALL.render(parameters(table, meta, siteName, trackColumns), trackColumns ? TRACKED : UNTRACKED);
     }
 
     static List<String> uninstall(TableShape table, String meta) {
-        return UNINSTALL.render(parameters(table, meta, ""));
+        return UNINSTALL.render(parameters(table, meta, "", false));
     }
 
-    private static Map<String, String> parameters(TableShape table, String meta, String siteName) {
+    private static Map<String, String> parameters(TableShape table, String meta, String siteName,
+                                                  boolean trackColumns) {
         String db = table.schema();
         List<String> key = table.primaryKey();
         Map<String, String> p = new HashMap<>();
@@ -55,9 +63,31 @@ final class MariaDbScripts {
         List<Column> compared = table.columns().stream().filter(c -> !c.generated()).toList();
         p.put("same_user_values", compared.isEmpty() ? "TRUE" : compared.stream().map(MariaDbScripts::same)
                 .collect(Collectors.joining(" AND ")));
-        p.put("keep_old_bookkeeping", "SET " + BOOKKEEPING.stream().map(c -> "NEW." + c + " = OLD." + c)
+        List<String> kept = trackColumns ? Stream.concat(BOOKKEEPING.stream(), Stream.of(COLS)).toList() : BOOKKEEPING;
+        p.put("keep_old_bookkeeping", "SET " + kept.stream().map(c -> "NEW." + c + " = OLD." + c)
                 .collect(Collectors.joining(", ")));
+        p.put("db_literal", MariaDbNames.literal(db));
+        p.put("table_literal", MariaDbNames.literal(table.name()));
+        p.put("ins_trigger_literal", MariaDbNames.literal(MariaDbNames.trigger(table.name(), "ins")));
+        p.put("upd_trigger_literal", MariaDbNames.literal(MariaDbNames.trigger(table.name(), "upd")));
+        p.put("column_entries", compared.stream().map(MariaDbScripts::entry)
+                .collect(Collectors.joining(",\n                ", "JSON_OBJECT(\n                ", ")")));
         return p;
+    }
+
+    /**
+     * The column's dv_cols entry after an UPDATE that changed the row: the trigger's
+     * {@code new_entry} when the column changed (by the row-level test), else OLD's entry for
+     * it, else the trigger's {@code old_entry} (OLD's row-level one).
+     */
+    private static String entry(Column column) {
+        return MariaDbNames.literal(column.name()) + ", IF(" + same(column) + ", COALESCE(JSON_VALUE(OLD." + COLS
+                + ", " + MariaDbNames.literal(jsonPath(column.name())) + "), old_entry), new_entry)";
+    }
+
+    /** The JSON path of a member named {@code name}, quoted, so any name is one member. */
+    private static String jsonPath(String name) {
+        return "$.\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /**

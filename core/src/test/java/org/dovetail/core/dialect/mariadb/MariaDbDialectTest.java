@@ -38,7 +38,7 @@ class MariaDbDialectTest {
     @Test
     void installRendersEveryParameterAndNamesItsObjects() {
         List<String> sql = DIALECT.installSql(ITEMS, "o'ffice");
-        assertThat(sql).hasSize(6).noneMatch(s -> s.contains("${"));
+        assertThat(sql).hasSize(7).noneMatch(s -> s.contains("${")).noneMatch(s -> s.contains("[rows]"));
         assertThat(sql.get(0)).startsWith("CREATE TABLE IF NOT EXISTS `shop`.`dv_tomb_items`")
                 .endsWith("SELECT `id` FROM `shop`.`items` LIMIT 0");
         assertThat(sql.get(1)).contains("FOREIGN KEY (`id`) REFERENCES `shop`.`items` (`id`)");
@@ -49,8 +49,35 @@ class MariaDbDialectTest {
         assertThat(sql.get(4)).contains("BINARY NEW.`name` <=> BINARY OLD.`name`").contains("NEW.`qty` <=> OLD.`qty`")
                 .contains("NOT (NEW.`id` <=> OLD.`id`)");
         assertThat(sql.get(5)).startsWith("CREATE OR REPLACE TRIGGER `shop`.`dv_del_items` AFTER DELETE");
+        assertThat(sql.subList(0, 6)).noneMatch(s -> s.contains("dv_cols"));
+        assertThat(sql.get(6)).isEqualTo("ALTER TABLE `shop`.`items` DROP COLUMN IF EXISTS dv_cols");
         assertThat(DIALECT.uninstallSql(ITEMS)).first().isEqualTo("DROP TRIGGER IF EXISTS `shop`.`dv_ins_items`");
         assertThat(DIALECT.installSiteSql()).hasSize(4).last().asString().startsWith("CREATE FUNCTION `shop_dovetail`.`next_seq`()");
+    }
+
+    /** merge: columns: dv_cols before the triggers, which keep it; a stale one dropped first. */
+    @Test
+    void trackedInstallAddsDvColsAndTheTriggerLinesKeepingIt() {
+        List<String> untracked = DIALECT.installSql(ITEMS, "office", false);
+        List<String> sql = DIALECT.installSql(ITEMS, "office", true);
+        assertThat(sql).hasSize(7).noneMatch(s -> s.contains("${")).noneMatch(s -> s.contains("[columns]"));
+        assertThat(sql.get(2)).startsWith("BEGIN NOT ATOMIC").contains("TRIGGER_NAME IN ('dv_ins_items', 'dv_upd_items')")
+                .contains("ALTER TABLE `shop`.`items` DROP COLUMN IF EXISTS dv_cols;").endsWith("END");
+        assertThat(sql.get(3)).contains("ADD COLUMN IF NOT EXISTS dv_cols longtext CHARACTER SET utf8mb4 COLLATE"
+                + " utf8mb4_bin INVISIBLE");
+        assertThat(sql.get(4)).contains("SET NEW.dv_cols = NULL;");
+        assertThat(sql.get(5)).contains("NEW.dv_from = OLD.dv_from, NEW.dv_cols = OLD.dv_cols;")
+                .contains("'name', IF(BINARY NEW.`name` <=> BINARY OLD.`name`, COALESCE(JSON_VALUE(OLD.dv_cols,"
+                        + " '$.\"name\"'), old_entry), new_entry)")
+                .contains("'qty', IF(NEW.`qty` <=> OLD.`qty`, COALESCE(JSON_VALUE(OLD.dv_cols, '$.\"qty\"'),"
+                        + " old_entry), new_entry)");
+        assertThat(sql.get(6)).isEqualTo(untracked.get(5));
+        TableShape odd = new TableShape("shop", "odd", List.of(new Column("i'd \"x\\", Types.INTEGER, "INT", 10, 0, false),
+                new Column("g", Types.INTEGER, "INT", 10, 0, true, true)), List.of("i'd \"x\\"));
+        assertThat(DIALECT.installSql(odd, "office", true).get(5))
+                .contains("JSON_OBJECT(\n                'i''d \"x\\\\', IF(NEW.`i'd \"x\\` <=> OLD.`i'd \"x\\`,"
+                        + " COALESCE(JSON_VALUE(OLD.dv_cols, '$.\"i''d \\\\\"x\\\\\\\\\"'), old_entry), new_entry))")
+                .doesNotContain("'g'");
     }
 
     @Test
