@@ -27,8 +27,8 @@ class MergeCliIT {
     static final int ROWS = 1000;
 
     static Stream<Arguments> pairs() {
-        return Stream.of(Arguments.of(Kind.PG, Kind.H2), Arguments.of(Kind.SQLITE, Kind.MARIADB),
-                Arguments.of(Kind.H2, Kind.SQLITE), Arguments.of(Kind.MARIADB, Kind.PG));
+        // each kind once; MergeColumnsIT (sync-engine) runs the merge rules on every kind at both ends
+        return Stream.of(Arguments.of(Kind.PG, Kind.H2), Arguments.of(Kind.SQLITE, Kind.MARIADB));
     }
 
     private static String seeded(TestSites sites, String merge) {
@@ -36,7 +36,7 @@ class MergeCliIT {
         for (String site : List.of("laptop", "desktop")) {
             assertThat(CliRun.of("install", site, "--config", config).exitCode()).isZero();
         }
-        StringBuilder insert = new StringBuilder("INSERT INTO people VALUES ");
+        StringBuilder insert = new StringBuilder("INSERT INTO people (id, name, phone, address) VALUES ");
         for (int i = 1; i <= ROWS; i++) {
             insert.append(i > 1 ? ", " : "").append("(").append(i).append(", 'name ").append(i)
                     .append("', '555-0000', 'Old Road ").append(i).append("')");
