@@ -130,24 +130,38 @@ final class ConflictDecider {
 
     private void record(RowState source, RowState target, boolean sourceIsA, RowState merged,
                         ConflictStore targetStore) throws SQLException {
+        Conflict record = detected(Sides.of(source, target, sourceIsA ? a : b, sourceIsA ? b : a), "update/update",
+                null, Conflict.MERGED, json(merged));
+        insertAtBoth(record, sourceIsA, targetStore);
+        mergedIds.add(record.id());
+    }
+
+    /** The pair's two copies of a key, the site that sorts first as side A (as the conflict store keeps them). */
+    private record Sides(RowState rowA, RowState rowB, String siteA, String siteB) {
+        static Sides of(RowState source, RowState target, SiteSession src, SiteSession dst) {
+            boolean srcFirst = src.name().compareTo(dst.name()) <= 0;
+            return srcFirst ? new Sides(source, target, src.name(), dst.name())
+                    : new Sides(target, source, dst.name(), src.name());
+        }
+    }
+
+    /** A record detected in this run: its id derived from both copies, both copies as the store keeps them. */
+    private Conflict detected(Sides sides, String kind, String winner, String status, String detail) {
+        RowKey key = sides.rowA().key(pair.keyCount());
+        String id = conflictId(sides.siteA(), sides.siteB(), key, sides.rowA(), sides.rowB(), kind);
+        return new Conflict(id, pair.name(), key.json(), kind, sides.siteA(), sides.siteB(), json(sides.rowA()),
+                json(sides.rowB()), winner, status, policy.toString(), OffsetDateTime.now(), runId, null, null, null,
+                null, detail);
+    }
+
+    /** A new record at the source (committed) and at the target (in the batch's transaction); none on a dry run. */
+    private void insertAtBoth(Conflict record, boolean sourceIsA, ConflictStore targetStore) throws SQLException {
         SiteSession src = sourceIsA ? a : b;
-        SiteSession dst = sourceIsA ? b : a;
-        boolean srcFirst = src.name().compareTo(dst.name()) <= 0;
-        RowState rowA = srcFirst ? source : target;
-        RowState rowB = srcFirst ? target : source;
-        String siteA = srcFirst ? src.name() : dst.name();
-        String siteB = srcFirst ? dst.name() : src.name();
-        RowKey key = source.key(pair.keyCount());
-        String id = conflictId(siteA, siteB, key, rowA, rowB, "update/update");
-        Conflict record = new Conflict(id, pair.name(), key.json(), "update/update", siteA, siteB, json(rowA),
-                json(rowB), null, Conflict.MERGED, policy.toString(), OffsetDateTime.now(), runId, null, null, null,
-                null, json(merged));
         if (!dryRun) {
             new ConflictStore(src.write, src.dialect).insertIfAbsent(record);
             src.write.commit();
             targetStore.insertIfAbsent(record);
         }
-        mergedIds.add(id);
     }
 
     /** How many changes were held back because their key has an open conflict. */
@@ -178,23 +192,11 @@ final class ConflictDecider {
         SiteSession src = sourceIsA ? a : b;
         SiteSession dst = sourceIsA ? b : a;
         Optional<String> winner = WinnerRule.winner(policy, copy(src, source), copy(dst, target));
-        boolean srcFirst = src.name().compareTo(dst.name()) <= 0;
-        RowState rowA = srcFirst ? source : target;
-        RowState rowB = srcFirst ? target : source;
-        String siteA = srcFirst ? src.name() : dst.name();
-        String siteB = srcFirst ? dst.name() : src.name();
-        RowKey key = source.key(pair.keyCount());
-        String kind = kind(rowA, rowB);
-        String id = conflictId(siteA, siteB, key, rowA, rowB, kind);
-        Conflict conflict = new Conflict(id, pair.name(), key.json(), kind, siteA, siteB, json(rowA), json(rowB),
-                winner.orElse(null), winner.isPresent() ? Conflict.AUTO : Conflict.OPEN, policy.toString(),
-                OffsetDateTime.now(), runId, null, null, null, null, null);
-        if (!dryRun) {
-            new ConflictStore(src.write, src.dialect).insertIfAbsent(conflict);
-            src.write.commit();
-            targetStore.insertIfAbsent(conflict);
-        }
-        conflictIds.add(id);
+        Sides sides = Sides.of(source, target, src, dst);
+        Conflict conflict = detected(sides, kind(sides.rowA(), sides.rowB()), winner.orElse(null),
+                winner.isPresent() ? Conflict.AUTO : Conflict.OPEN, null);
+        insertAtBoth(conflict, sourceIsA, targetStore);
+        conflictIds.add(conflict.id());
         return winner.isPresent() && winner.get().equals(src.name());
     }
 
@@ -227,12 +229,12 @@ final class ConflictDecider {
         SiteSession dst = sourceIsA ? b : a;
         RowKey key = source.key(pair.keyCount());
         RowState there = target != null ? target : RowState.absent(key.parts(), pair.columns().size());
-        boolean srcFirst = src.name().compareTo(dst.name()) <= 0;
-        RowState rowA = srcFirst ? source : there;
-        RowState rowB = srcFirst ? there : source;
+        Sides sides = Sides.of(source, there, src, dst);
+        RowState rowA = sides.rowA();
+        RowState rowB = sides.rowB();
         String detail = "table " + pair.name() + " key " + key.text() + ": " + reason;
-        String siteA = srcFirst ? src.name() : dst.name();
-        String siteB = srcFirst ? dst.name() : src.name();
+        String siteA = sides.siteA();
+        String siteB = sides.siteB();
         // the key's open record, if any, is brought up to date: its id, time and run stay
         Conflict conflict = new Conflict(existing != null ? existing.id()
                 : conflictId(siteA, siteB, key, rowA, rowB, Conflict.REJECTED), pair.name(), key.json(),
