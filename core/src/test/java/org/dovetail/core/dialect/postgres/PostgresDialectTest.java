@@ -157,7 +157,8 @@ class PostgresDialectTest {
                 ADD COLUMN IF NOT EXISTS dv_changed_at timestamptz,
                 ADD COLUMN IF NOT EXISTS dv_seq bigint,
                 ADD COLUMN IF NOT EXISTS dv_from varchar(64),
-                ADD COLUMN IF NOT EXISTS dv_txid bigint;
+                ADD COLUMN IF NOT EXISTS dv_txid bigint,
+                DROP COLUMN IF EXISTS dv_cols;
 
             CREATE TABLE IF NOT EXISTS "shop"."dv_tomb_order_lines" (
                 "order_no" varchar(12) NOT NULL,
@@ -343,6 +344,7 @@ class PostgresDialectTest {
                 DROP COLUMN IF EXISTS dv_changed_at,
                 DROP COLUMN IF EXISTS dv_seq,
                 DROP COLUMN IF EXISTS dv_from,
-                DROP COLUMN IF EXISTS dv_txid;
+                DROP COLUMN IF EXISTS dv_txid,
+                DROP COLUMN IF EXISTS dv_cols;
             """;
 }
