@@ -1,6 +1,7 @@
 package org.dovetail.installer.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -251,7 +252,61 @@ class PostgresColumnChangesIT {
         }
     }
 
-    /** 60 user columns: more than one jsonb_build_object (100 arguments at most) holds. */
+    /**
+     * The statements that keep dv_cols name everything with pg_catalog, as the rest of the SECURITY
+     * DEFINER function does (PostgresTriggerIT.aCallersSearchPathCannotHijackTheTriggers): a role
+     * that may only write the table puts look-alikes of what they use ahead of pg_catalog and in
+     * pg_temp; none runs, and the entries are right.
+     */
+    @Test
+    void aCallersSearchPathCannotHijackTheColumnEntries() throws SQLException {
+        String role = "intruder_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try (Connection c = pg.connect()) {
+            exec(c, "INSERT INTO " + table + " (id, name, note) VALUES (1, 'one', 'n')");
+            Bk inserted = row(c, 1);
+            exec(c, "CREATE ROLE " + role + " LOGIN PASSWORD 'secret'");
+            exec(c, "GRANT USAGE ON SCHEMA app TO " + role);
+            exec(c, "GRANT SELECT, UPDATE ON " + table + " TO " + role);
+            exec(c, "GRANT CREATE ON DATABASE \"" + pg.database().name() + "\" TO " + role);
+            try (Connection intruder = pg.database().connect(role, "secret")) {
+                String trap = "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'hijacked'; END $$";
+                exec(intruder, "CREATE SCHEMA trap");
+                exec(intruder, "CREATE FUNCTION trap.hijacked() RETURNS boolean " + trap);
+                for (String function : List.of("concat(bigint, text, bigint, text) RETURNS text",
+                        "json_object(text[], text[]) RETURNS json", "record_image_eq(record, record) RETURNS boolean",
+                        "to_jsonb(text) RETURNS jsonb")) {
+                    exec(intruder, "CREATE FUNCTION trap." + function + " " + trap);
+                }
+                int n = 0;
+                for (String operator : List.of("->> (LEFTARG = jsonb, RIGHTARG = text", "|| (LEFTARG = text, RIGHTARG = text",
+                        "|| (LEFTARG = text, RIGHTARG = varchar", "= (LEFTARG = text, RIGHTARG = text",
+                        "= (LEFTARG = integer, RIGHTARG = integer")) {
+                    String args = operator.replaceAll(".*LEFTARG = (\\w+), RIGHTARG = (\\w+)", "$1, $2");
+                    exec(intruder, "CREATE FUNCTION trap.op" + n + "(" + args + ") RETURNS text " + trap);
+                    exec(intruder, "CREATE OPERATOR trap." + operator + ", FUNCTION = trap.op" + n++ + ")");
+                }
+                for (String type : List.of("text", "jsonb", "json", "int8")) {
+                    exec(intruder, "CREATE DOMAIN trap." + type + " AS pg_catalog." + type + " CHECK (trap.hijacked())");
+                    exec(intruder, "CREATE DOMAIN pg_temp." + type + " AS pg_catalog." + type
+                            + " CHECK (trap.hijacked())");
+                }
+                exec(intruder, "SET search_path = trap, pg_catalog");
+                assertThatThrownBy(() -> exec(intruder, "SELECT concat(1::bigint, 'a'::text, 2::bigint, 'b'::text)"))
+                        .hasMessageContaining("hijacked");
+
+                String one = " WHERE id OPERATOR(pg_catalog.=) 1";
+                exec(intruder, "UPDATE " + table + " SET name = 'uno'" + one);
+                Bk first = row(c, 1);
+                exec(intruder, "UPDATE " + table + " SET note = 'N'" + one);
+                Bk second = row(c, 1);
+                assertThat(cols(c, 1)).isEqualTo(Map.of("id", inserted.entry(), "name", first.entry(),
+                        "Amount", inserted.entry(), "note", second.entry()));
+            }
+            exec(c, "DROP OWNED BY " + role + "; DROP ROLE " + role);
+        }
+    }
+
+    /** 60 user columns: more than jsonb_build_object could take (100 arguments, 50 columns). */
     @Test
     void aWideTableGetsAnEntryForEveryColumn() throws SQLException {
         List<Column> columns = new ArrayList<>(List.of(new Column("id", Types.INTEGER, "int4", 10, 0, false)));

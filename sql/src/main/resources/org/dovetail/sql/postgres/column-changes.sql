@@ -8,24 +8,26 @@
 --                        row-trigger.sql, a table under merge: columns (other tables: none)
 -- Only the UPDATEs that change the row build JSON; the declarations cost every call two
 -- small expressions (NULL ones on INSERT). OLD's dv_cols is parsed once per call, not per
--- column, and an entry is built only where it is used (a CASE arm, coalesce's fallback).
+-- column, and an entry is built only where it is used (a CASE arm, coalesce's fallback). The
+-- object is made by json_object(names, entries): text in, text out, no jsonb to build and
+-- print again, and arrays have no limit where jsonb_build_object takes 100 arguments at most
+-- (50 columns). It prints as {"name" : "SEQ:TXID", ...}.
 --
 -- Parameters:
 --   ${same_key}            NEW."k" OPERATOR(pg_catalog.=) OLD."k" AND ... (as in row-trigger.sql)
---   ${changed_columns}     the new dv_cols as text: pg_catalog.jsonb_build_object of
---                          "name", entry for each user column install knew (generated ones
---                          left out), at most 50 columns (100 arguments) per object, the
---                          objects joined by OPERATOR(pg_catalog.||). A column's entry:
---                          CASE WHEN pg_catalog.record_image_eq(ROW(NEW."c"), ROW(OLD."c"))
---                          (the row-level test, per column: byte for byte, NULL only equal
---                          to NULL) THEN coalesce(OLD's entry, dv_old_entry) ELSE the new
---                          entry (NEW.dv_seq:NEW.dv_txid[@NEW.dv_from]) END
+--   ${changed_columns}     the new dv_cols as text: pg_catalog.json_object(ARRAY['c', ...]::
+--                          pg_catalog.text[], ARRAY[entry, ...])::pg_catalog.text over the
+--                          user columns install knew (generated ones left out), where a
+--                          column's entry is CASE WHEN pg_catalog.record_image_eq(ROW(NEW."c"),
+--                          ROW(OLD."c")) (the row-level test, per column: byte for byte, NULL
+--                          only equal to NULL) THEN coalesce(OLD's entry, dv_old_entry) ELSE
+--                          the new entry, NEW.dv_seq:NEW.dv_txid[@NEW.dv_from] END
 ADD COLUMN IF NOT EXISTS dv_cols text;
 DROP COLUMN IF EXISTS dv_cols;
     -- dv_cols: OLD's, and OLD's own entry (SEQ:TXID[@FROM]) for a column it has none for.
     dv_old_cols pg_catalog.jsonb := OLD.dv_cols::pg_catalog.jsonb;
-    dv_old_entry pg_catalog.jsonb := pg_catalog.to_jsonb(pg_catalog.concat(OLD.dv_seq, ':', OLD.dv_txid,
-        '@' OPERATOR(pg_catalog.||) OLD.dv_from));
+    dv_old_entry pg_catalog.text := pg_catalog.concat(OLD.dv_seq, ':', OLD.dv_txid,
+        '@' OPERATOR(pg_catalog.||) OLD.dv_from);
         -- A row received by an UPDATE of the same backfilled row: the columns it changed get
         -- this write's entry (with the peer in dv_from); an INSERT, a key move, a backfill: NULL.
         NEW.dv_cols := CASE WHEN TG_OP OPERATOR(pg_catalog.=) 'UPDATE' AND OLD.dv_version IS NOT NULL

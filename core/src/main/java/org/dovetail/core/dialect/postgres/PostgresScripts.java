@@ -34,8 +34,6 @@ final class PostgresScripts {
     /** The parameters column-changes.sql's pieces fill, in the order of the file. */
     private static final List<String> COLUMN_PIECES = List.of("cols_column", "cols_column_dropped",
             "old_cols_variable", "old_entry_variable", "cols_applied", "cols_kept", "cols_changed", "cols_inserted");
-    /** jsonb_build_object takes at most 100 arguments, two per column. */
-    private static final int COLUMNS_PER_OBJECT = 50;
     /** Continues an AND chain in a trigger body on its own line, under the IF. */
     private static final String AND = "\n               AND ";
 
@@ -141,26 +139,26 @@ final class PostgresScripts {
         }
     }
 
-    /** The new dv_cols (column-changes.sql's changed_columns): JSON objects of 50 columns at most, joined. */
+    /**
+     * The new dv_cols (column-changes.sql's changed_columns): json_object of two arrays, the names
+     * and the entries of the columns, since a function takes at most 100 arguments and an array
+     * any number of elements.
+     */
     private static String changedColumns(TableShape table) {
-        List<String> entries = table.columns().stream().filter(c -> !c.generated())
-                .map(PostgresScripts::columnEntry).toList();
-        List<String> objects = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i += COLUMNS_PER_OBJECT) {
-            objects.add("pg_catalog.jsonb_build_object(" + String.join(",",
-                    entries.subList(i, Math.min(entries.size(), i + COLUMNS_PER_OBJECT))) + ")");
-        }
-        return "(" + String.join("\n                OPERATOR(pg_catalog.||) ", objects) + ")::pg_catalog.text";
+        List<Column> columns = table.columns().stream().filter(c -> !c.generated()).toList();
+        return "pg_catalog.json_object(ARRAY[" + columns.stream().map(c -> PostgresNames.literal(c.name()))
+                .collect(Collectors.joining(", ")) + "]::pg_catalog.text[], ARRAY["
+                + columns.stream().map(PostgresScripts::columnEntry).collect(Collectors.joining(","))
+                + "])::pg_catalog.text";
     }
 
-    /** One column's name and entry: the new one when its stored value changed, else OLD's. */
+    /** One column's entry: the new one when its stored value changed, else OLD's. */
     private static String columnEntry(Column c) {
-        String name = PostgresNames.literal(c.name());
         String column = quote(c.name());
-        return "\n                " + name + ", CASE WHEN pg_catalog.record_image_eq(ROW(NEW." + column + "), ROW(OLD."
-                + column + "))\n                    THEN coalesce(dv_old_cols OPERATOR(pg_catalog.->) " + name
-                + ", dv_old_entry)\n                    ELSE pg_catalog.to_jsonb(pg_catalog.concat(NEW.dv_seq, ':',"
-                + " NEW.dv_txid, '@' OPERATOR(pg_catalog.||) NEW.dv_from)) END";
+        return "\n                CASE WHEN pg_catalog.record_image_eq(ROW(NEW." + column + "), ROW(OLD." + column + "))"
+                + "\n                    THEN coalesce(dv_old_cols OPERATOR(pg_catalog.->>) " + PostgresNames.literal(c.name())
+                + ", dv_old_entry)\n                    ELSE pg_catalog.concat(NEW.dv_seq, ':', NEW.dv_txid,"
+                + " '@' OPERATOR(pg_catalog.||) NEW.dv_from) END";
     }
 
     /** Every user column of the NEW or OLD row but generated ones, in {@link PostgresType#comparisonOrder}. */
