@@ -11,6 +11,8 @@
 --   ${key_columns}         the primary-key columns: "id", ...
 --   ${tomb_seq_index}      name of the tombstone table's index on dv_seq
 --   ${tomb_txid_index}     name of the tombstone table's index on dv_txid
+--   ${cols_column}         dv_cols: added for a table under merge: columns, else dropped if
+--                          there (column-changes.sql)
 ALTER TABLE ${table}
     ADD COLUMN IF NOT EXISTS dv_version bigint,
     ADD COLUMN IF NOT EXISTS dv_origin varchar(36),
@@ -18,7 +20,8 @@ ALTER TABLE ${table}
     ADD COLUMN IF NOT EXISTS dv_changed_at timestamptz,
     ADD COLUMN IF NOT EXISTS dv_seq bigint,
     ADD COLUMN IF NOT EXISTS dv_from varchar(64),
-    ADD COLUMN IF NOT EXISTS dv_txid bigint;
+    ADD COLUMN IF NOT EXISTS dv_txid bigint,
+    ${cols_column};
 CREATE TABLE IF NOT EXISTS ${tomb} (
     ${key_definitions},
     dv_version bigint,

@@ -30,12 +30,17 @@
 --   ${old_key}             OLD."k", ...
 --   ${live_has_new_key}    live."k" OPERATOR(pg_catalog.=) NEW."k" AND ... (the table's equality)
 --   ${tomb_has_new_key}    tomb."k" OPERATOR(pg_catalog.=) NEW."k" AND ...
+--   ${old_cols_variable}, ${old_entry_variable}, ${cols_applied}, ${cols_kept},
+--   ${cols_changed}, ${cols_inserted}
+--                          the statements that keep dv_cols of a table under merge: columns
+--                          (column-changes.sql), each on a line of its own; empty for any
+--                          other table, whose function is then exactly the one without them
 CREATE OR REPLACE FUNCTION ${function}() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET enable_seqscan = off AS $dv$
 DECLARE
     -- Named dv_*, a prefix no user column may have, so no name here is ambiguous.
     dv_tomb_version pg_catalog.int8;
-    dv_tomb_origin pg_catalog.varchar(36);
+    dv_tomb_origin pg_catalog.varchar(36);${old_cols_variable}${old_entry_variable}
 BEGIN
     -- Applying mode: a row received from a peer keeps the bookkeeping it came with, and
     -- the sync deals with tombstones itself. Only dovetail.set_applying(true), which nobody
@@ -45,7 +50,7 @@ BEGIN
     -- NULL in a session that never set it: that is not applying.)
     IF pg_catalog.current_setting('dovetail.applying', true) OPERATOR(pg_catalog.=) dovetail.applying_token() THEN
         NEW.dv_seq := pg_catalog.nextval('dovetail.change_seq');
-        NEW.dv_txid := pg_catalog.txid_current();
+        NEW.dv_txid := pg_catalog.txid_current();${cols_applied}
         RETURN NEW;
     END IF;
     IF TG_OP OPERATOR(pg_catalog.=) 'UPDATE' THEN
@@ -64,7 +69,7 @@ BEGIN
                 NEW.dv_changed_at := OLD.dv_changed_at;
                 NEW.dv_seq := OLD.dv_seq;
                 NEW.dv_from := OLD.dv_from;
-                NEW.dv_txid := OLD.dv_txid;${keep_generated}
+                NEW.dv_txid := OLD.dv_txid;${cols_kept}${keep_generated}
                 IF pg_catalog.record_image_eq(NEW, OLD) THEN
                     RETURN NEW; -- not a change
                 END IF;
@@ -76,7 +81,7 @@ BEGIN
                 NEW.dv_changed_at := pg_catalog.now();
                 NEW.dv_seq := pg_catalog.nextval('dovetail.change_seq');
                 NEW.dv_from := NULL;
-                NEW.dv_txid := pg_catalog.txid_current();
+                NEW.dv_txid := pg_catalog.txid_current();${cols_changed}
                 RETURN NEW;
             END IF;
             -- A row from before install that is not backfilled yet: bookkept as an INSERT.
@@ -116,7 +121,7 @@ BEGIN
     NEW.dv_changed_at := pg_catalog.now();
     NEW.dv_seq := pg_catalog.nextval('dovetail.change_seq');
     NEW.dv_from := NULL;
-    NEW.dv_txid := pg_catalog.txid_current();
+    NEW.dv_txid := pg_catalog.txid_current();${cols_inserted}
     RETURN NEW;
 END
 $dv$;

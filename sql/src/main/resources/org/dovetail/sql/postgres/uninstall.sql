@@ -29,4 +29,5 @@ ALTER TABLE IF EXISTS ${table}
     DROP COLUMN IF EXISTS dv_changed_at,
     DROP COLUMN IF EXISTS dv_seq,
     DROP COLUMN IF EXISTS dv_from,
-    DROP COLUMN IF EXISTS dv_txid;
+    DROP COLUMN IF EXISTS dv_txid,
+    DROP COLUMN IF EXISTS dv_cols;

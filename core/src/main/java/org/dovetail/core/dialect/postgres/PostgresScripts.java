@@ -30,6 +30,10 @@ final class PostgresScripts {
     private static final SqlTemplate INSTALL_TRIGGERS = SqlTemplate.load("postgres", "install-triggers.sql");
     private static final SqlTemplate INSTALL_INDEXES = SqlTemplate.load("postgres", "install-indexes.sql");
     private static final SqlTemplate UNINSTALL = SqlTemplate.load("postgres", "uninstall.sql");
+    private static final SqlTemplate COLUMN_CHANGES = SqlTemplate.load("postgres", "column-changes.sql");
+    /** The parameters column-changes.sql's pieces fill, in the order of the file. */
+    private static final List<String> COLUMN_PIECES = List.of("cols_column", "cols_column_dropped",
+            "old_cols_variable", "old_entry_variable", "cols_applied", "cols_kept", "cols_changed", "cols_inserted");
     /** Continues an AND chain in a trigger body on its own line, under the IF. */
     private static final String AND = "\n               AND ";
 
@@ -60,6 +64,7 @@ final class PostgresScripts {
         p.put("tomb_has_new_key", keyList(table, PostgresScripts::tombHasNewKey, " AND "));
         p.put("truncate_refusal", PostgresNames.literal("TRUNCATE of replicated table " + table.schema() + "."
                 + table.name() + " is refused by Dovetail: use DELETE so the deletes reach the other sites"));
+        columnChanges(table, trackColumns, p);
         List<String> statements = new ArrayList<>(INSTALL_TABLE.render(p));
         p.put("function", p.get("row_function"));
         statements.addAll(ROW_TRIGGER.render(p));
@@ -110,6 +115,50 @@ final class PostgresScripts {
         p.put("truncate_trigger", quote(derived("dv_trg_", name, "_trunc")));
         p.put("truncate_function", quote(schema, derived("dv_trg_", name, "_trunc")));
         return p;
+    }
+
+    /**
+     * The pieces of column-changes.sql: with trackColumns, dv_cols and the trigger statements that
+     * keep it; without, dv_cols dropped and no trigger statement at all, so the row function is the
+     * one of a table that never had dv_cols.
+     */
+    private static void columnChanges(TableShape table, boolean trackColumns, Map<String, String> p) {
+        p.put("changed_columns", changedColumns(table));
+        List<String> pieces = COLUMN_CHANGES.render(p);
+        if (pieces.size() != COLUMN_PIECES.size()) {
+            throw new IllegalStateException("column-changes.sql has " + pieces.size() + " pieces, not "
+                    + COLUMN_PIECES.size());
+        }
+        Map<String, String> filled = new HashMap<>();
+        for (int i = 0; i < pieces.size(); i++) {
+            filled.put(COLUMN_PIECES.get(i), pieces.get(i));
+        }
+        p.put("cols_column", filled.get(trackColumns ? "cols_column" : "cols_column_dropped"));
+        for (String statement : COLUMN_PIECES.subList(2, COLUMN_PIECES.size())) {
+            p.put(statement, trackColumns ? "\n" + filled.get(statement) + ";" : "");
+        }
+    }
+
+    /**
+     * The new dv_cols (column-changes.sql's changed_columns): json_object of two arrays, the names
+     * and the entries of the columns, since a function takes at most 100 arguments and an array
+     * any number of elements.
+     */
+    private static String changedColumns(TableShape table) {
+        List<Column> columns = table.columns().stream().filter(c -> !c.generated()).toList();
+        return "pg_catalog.json_object(ARRAY[" + columns.stream().map(c -> PostgresNames.literal(c.name()))
+                .collect(Collectors.joining(", ")) + "]::pg_catalog.text[], ARRAY["
+                + columns.stream().map(PostgresScripts::columnEntry).collect(Collectors.joining(","))
+                + "])::pg_catalog.text";
+    }
+
+    /** One column's entry: the new one when its stored value changed, else OLD's. */
+    private static String columnEntry(Column c) {
+        String column = quote(c.name());
+        return "\n                CASE WHEN pg_catalog.record_image_eq(ROW(NEW." + column + "), ROW(OLD." + column + "))"
+                + "\n                    THEN coalesce(dv_old_cols OPERATOR(pg_catalog.->>) " + PostgresNames.literal(c.name())
+                + ", dv_old_entry)\n                    ELSE pg_catalog.concat(NEW.dv_seq, ':', NEW.dv_txid,"
+                + " '@' OPERATOR(pg_catalog.||) NEW.dv_from) END";
     }
 
     /** Every user column of the NEW or OLD row but generated ones, in {@link PostgresType#comparisonOrder}. */
