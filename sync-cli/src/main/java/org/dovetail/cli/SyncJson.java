@@ -57,8 +57,8 @@ final class SyncJson {
         out.put("pushed", r.pushed());
         out.put("pulled", r.pulled());
         out.put("conflicts", r.conflicts());
-        out.put("merged", r.merged());
         out.put("open_conflicts", r.openConflicts());
+        out.put("merged", r.merged());
         out.put("seconds", r.elapsed().toMillis() / 1000.0);
         out.put("exit_code", r.exitCode().code());
         return out;

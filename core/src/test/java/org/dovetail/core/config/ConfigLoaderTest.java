@@ -163,6 +163,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void mergeIsRowsUnlessTheDefaultOrTheTableSaysColumns() throws IOException {
+        Config rows = load("sites:\n  a:\n    url: jdbc:h2:mem:a\ntables:\n  - items\n  - name: people\n"
+                + "    merge: columns\n", Map.of());
+        assertThat(rows.mergeFor(rows.tables().get(0))).isEqualTo(Merge.ROWS);
+        assertThat(rows.mergeFor(rows.tables().get(1))).isEqualTo(Merge.COLUMNS);
+        Config columns = load("sites:\n  a:\n    url: jdbc:h2:mem:a\ntables:\n  - items\n  - name: orders\n"
+                + "    merge: rows\nconflicts:\n  merge: columns\n", Map.of());
+        assertThat(columns.mergeFor(columns.tables().get(0))).isEqualTo(Merge.COLUMNS);
+        assertThat(columns.mergeFor(columns.tables().get(1))).isEqualTo(Merge.ROWS);
+    }
+
+    @Test
+    void badMerge() throws IOException {
+        fails("sites:\n  a:\n    url: jdbc:h2:mem:a\nconflicts:\n  merge: cells\n",
+                "invalid value 'cells' for 'conflicts.merge' (expected rows or columns) in FILE line 5");
+        fails("sites:\n  a:\n    url: jdbc:h2:mem:a\ntables:\n  - name: t\n    merge: fields\n",
+                "invalid value 'fields' for 'tables[0].merge' (expected rows or columns) in FILE line 6");
+    }
+
+    @Test
     void preferUnknownSite() throws IOException {
         fails("sites:\n  a:\n    url: jdbc:h2:mem:a\ntables:\n  - name: t\n    policy: prefer:b\n",
                 "'tables[0].policy' prefers unknown site 'b' in FILE line 6");
