@@ -90,7 +90,7 @@ final class ConflictsCommand implements Runnable {
                     List<String> header = List.of("id", "table", "key", "kind", "status", "winner", "detected_at");
                     TextTable.print(out, header, rows.stream()
                             .map(r -> header.stream().map(r::get).toList()).toList());
-                    out.printf("%d conflict(s)%n", rows.size());
+                    out.printf("merged".equals(status) ? "%d merged row(s)%n" : "%d conflict(s)%n", rows.size());
                 }
             }
             out.flush();

@@ -135,8 +135,9 @@ final class SyncCommand implements Callable<Integer> {
                 }
             }
             if (!json) {
-                out.printf("all %d peers  pushed %d  pulled %d  conflicts %d  in %.1f s  exit %d%n",
+                out.printf("all %d peers  pushed %d  pulled %d  conflicts %d%s  in %.1f s  exit %d%n",
                         result.peers().size(), result.pushed(), result.pulled(), result.conflicts(),
+                        result.merging() ? "  merged " + result.merged() : "",
                         result.elapsed().toMillis() / 1000.0, result.exitCode().code());
             }
             out.flush();

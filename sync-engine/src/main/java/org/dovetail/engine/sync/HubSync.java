@@ -92,6 +92,16 @@ public final class HubSync {
             return peers.stream().filter(p -> p.result() != null).mapToLong(p -> p.result().conflicts()).sum();
         }
 
+        public long merged() {
+            return peers.stream().filter(p -> p.result() != null).mapToLong(p -> p.result().merged()).sum();
+        }
+
+        /** Whether a table of some peer's run is under merge: columns (its lines count merges). */
+        public boolean merging() {
+            return peers.stream().filter(p -> p.result() != null)
+                    .anyMatch(p -> p.result().tables().stream().anyMatch(t -> t.merged() != null));
+        }
+
         /**
          * The most serious of the peers' exit codes: a failure (1), then a usage error (2), over conflicts (3) over
          * done (0); a locked pair (4) counts as done for the others, and is the result only when
