@@ -45,6 +45,9 @@ final class ConflictDecider {
     /** Ids of the rejected records first written in this run. */
     private final Set<String> recordedThisRun = new HashSet<>();
     private long held;
+    /** Records of the current batch, by direction, to write at the source before the target commits. */
+    private final Map<Boolean, List<Conflict>> pendingAtSource = Map.of(true, new java.util.ArrayList<>(),
+            false, new java.util.ArrayList<>());
     /** Ids of the rows merged by column in this run. */
     private final Set<String> mergedIds = new HashSet<>();
     /**
@@ -154,14 +157,39 @@ final class ConflictDecider {
                 null, detail);
     }
 
-    /** A new record at the source (committed) and at the target (in the batch's transaction); none on a dry run. */
-    private void insertAtBoth(Conflict record, boolean sourceIsA, ConflictStore targetStore) throws SQLException {
-        SiteSession src = sourceIsA ? a : b;
+    /**
+     * A new record at the target (in the batch's transaction) and, before that commits, at the
+     * source ({@link #commitAtSource}); none on a dry run.
+     */
+    private void insertAtBoth(Conflict record, boolean sourceIsA, ConflictStore targetStore) {
         if (!dryRun) {
-            new ConflictStore(src.write, src.dialect).insertIfAbsent(record);
-            src.write.commit();
+            pendingAtSource.get(sourceIsA).add(record);
             targetStore.insertIfAbsent(record);
         }
+    }
+
+    /**
+     * Commits at the source the records of the batch about to commit at the target, all in one
+     * transaction rather than one each: the source holds every record the target holds (a crash
+     * in between leaves them at the source only, and the next run finds the same ids again).
+     */
+    void commitAtSource(boolean sourceIsA) throws SQLException {
+        List<Conflict> pending = pendingAtSource.get(sourceIsA);
+        if (pending.isEmpty()) {
+            return;
+        }
+        SiteSession src = sourceIsA ? a : b;
+        ConflictStore store = new ConflictStore(src.write, src.dialect);
+        for (Conflict record : pending) {
+            store.insertIfAbsent(record);
+        }
+        src.write.commit();
+        pending.clear();
+    }
+
+    /** The batch did not commit at the target: its records are not written at the source either. */
+    void dropPending(boolean sourceIsA) {
+        pendingAtSource.get(sourceIsA).clear();
     }
 
     /** How many changes were held back because their key has an open conflict. */

@@ -162,6 +162,7 @@ final class Pass {
                 return top;
             } catch (SQLException e) {
                 target.write.rollback();
+                decider.dropPending(sourceIsA);
                 // an application wrote a key meanwhile: from now on look rows up and lock them
                 targetWasEmpty = false;
                 optimistic = false;
@@ -258,13 +259,14 @@ final class Pass {
         }
     }
 
-    /** The new watermark (unless the batch is a retry of earlier refusals) and the commit. */
+    /** The new watermark (unless the batch is a retry of earlier refusals) and the commit, records at the source first. */
     private long finishBatch(Batch batch, long appliedHere) throws SQLException {
         long top = Math.min(batch.maxSeq, batch.settled);
         if (batch.marks) {
             new Marks(target.write, target.dialect).write(source.identity.id(), targetKey,
                     new Watermark(top, batch.snapshot));
         }
+        decider.commitAtSource(sourceIsA);
         finishTarget();
         applied += appliedHere;
         return top;
