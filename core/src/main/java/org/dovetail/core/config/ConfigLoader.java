@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 import org.dovetail.core.DovetailException;
 import org.dovetail.core.table.TableName;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -25,6 +25,9 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads {@code dovetail.yml} into a {@link Config}, validating everything up front with one
@@ -82,7 +85,10 @@ public final class ConfigLoader {
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(false);
-            root = new Yaml(options).compose(reader);
+            // what Yaml.compose does, without building a Yaml: its object constructor and representer
+            // (never used here, the file is read as nodes) load java.beans and 100-odd classes at each start
+            root = new Composer(new ParserImpl(new StreamReader(reader), options), new Resolver(), options)
+                    .getSingleNode();
         } catch (NoSuchFileException e) {
             throw DovetailException.usage("configuration file " + path + " not found");
         } catch (MarkedYAMLException e) {

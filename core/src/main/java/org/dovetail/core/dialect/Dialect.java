@@ -25,6 +25,12 @@ public interface Dialect {
         return shared;
     }
 
+    /**
+     * This database's JDBC driver. Sites connect through it rather than {@code DriverManager}, whose
+     * first use loads and initializes every driver in the jar (four, for a site that needs one).
+     */
+    java.sql.Driver driver();
+
     /** Whether this dialect handles the JDBC URL. */
     boolean accepts(String jdbcUrl);
 

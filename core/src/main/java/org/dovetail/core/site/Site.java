@@ -1,7 +1,6 @@
 package org.dovetail.core.site;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
@@ -65,7 +64,12 @@ public final class Site {
         props.putAll(dialect.connectionProperties());
         props.putAll(overrides);
         try {
-            Connection connection = DriverManager.getConnection(dialect.driverUrl(config.url()), props);
+            String url = dialect.driverUrl(config.url());
+            Connection connection = dialect.driver().connect(url, props);
+            if (connection == null) {
+                // a driver declines a URL it does not take (DriverManager's "no suitable driver")
+                throw new SQLException("the " + dialect.name() + " driver does not accept the URL", "08001");
+            }
             connection.setAutoCommit(false);
             return connection;
         } catch (SQLException e) {

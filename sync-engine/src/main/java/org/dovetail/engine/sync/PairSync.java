@@ -70,8 +70,9 @@ public final class PairSync {
             }
             java.util.Map<TableConfig, TableOutcome> byTable = new java.util.LinkedHashMap<>();
             java.util.Map<TableConfig, TableRun> runs = new java.util.LinkedHashMap<>();
-            for (TableConfig table : new TableOrder(a, b).parentsFirst(tables)) {
-                TableRun run = tableRun(table, a, b, runId, options, resolvedOnlyAtOneSite, byTable);
+            TableOrder order = new TableOrder(a, b);
+            for (TableConfig table : order.parentsFirst(tables)) {
+                TableRun run = tableRun(table, order, a, b, runId, options, resolvedOnlyAtOneSite, byTable);
                 if (run != null) {
                     runs.put(table, run);
                     guarded(table, a, b, byTable, () -> byTable.put(table, run.run(options.push(), options.pull())));
@@ -173,12 +174,13 @@ public final class PairSync {
     }
 
     /** The table's run, or null when its shapes do not match (then its outcome says why). */
-    private TableRun tableRun(TableConfig table, SiteSession a, SiteSession b, String runId, SyncOptions options,
-                              java.util.Set<String> resolved, java.util.Map<TableConfig, TableOutcome> byTable) {
+    private TableRun tableRun(TableConfig table, TableOrder order, SiteSession a, SiteSession b, String runId,
+                              SyncOptions options, java.util.Set<String> resolved,
+                              java.util.Map<TableConfig, TableOutcome> byTable) {
         TableRun[] run = {null};
         guarded(table, a, b, byTable, () -> {
-            TablePair pair = TablePair.match(table.name().toString(), shape(a, table), a.name(), shape(b, table),
-                    b.name());
+            TablePair pair = TablePair.match(table.name().toString(), shape(a, table, order), a.name(),
+                    shape(b, table, order), b.name());
             if (config.mergeFor(table) == org.dovetail.core.config.Merge.COLUMNS) {
                 pair = pair.mergingColumns();
                 tracksColumns(a, pair.a(), table);
@@ -213,8 +215,9 @@ public final class PairSync {
         }
     }
 
-    private static TableShape shape(SiteSession s, TableConfig table) throws SQLException {
-        TableShape shape = new Catalog(s.write, s.dialect).find(table.name()).orElseThrow(() ->
+    private static TableShape shape(SiteSession s, TableConfig table, TableOrder order) throws SQLException {
+        java.util.Optional<TableShape> read = order.shape(s, table);
+        TableShape shape = (read.isPresent() ? read : new Catalog(s.write, s.dialect).find(table.name())).orElseThrow(() ->
                 DovetailException.failed("table " + table.name() + " not found at site " + s.site.name(), null));
         if (!new SiteMetadata(s.write, s.dialect).isRegistered(shape)) {
             throw DovetailException.failed("table " + table.name() + " is not installed at site " + s.site.name()

@@ -37,7 +37,7 @@ final class Pass {
     private StageSql stage;
     private long applied;
     private boolean targetHasOpen;
-    /** The target had no rows and no tombstones when the pass began: nothing to look up or lock. */
+    /** The target had no rows and no tombstones before the pass's first write: nothing to look up or lock. */
     private boolean targetWasEmpty;
     /**
      * Keys are read without locks, and the set-based writes check that each key still has the
@@ -45,6 +45,7 @@ final class Pass {
      * Off after a batch met a concurrent write, and where writes are bound statements.
      */
     private boolean optimistic;
+    private boolean openChecked;
     private boolean prepared;
     /** Keys of the last look-up that have a live row and also a (stale) tombstone. */
     private final java.util.Set<RowKey> staleTombs = new java.util.HashSet<>();
@@ -71,7 +72,7 @@ final class Pass {
 
     /** Runs the pass: first the changes the target refused before, then what changed since; returns rows applied. */
     long run() throws SQLException {
-        prepare();
+        checkOpen();
         if (targetHasOpen && !run.dryRun) {
             List<Conflict> refused = new ConflictStore(target.write, target.dialect)
                     .openRejected(run.pair.name(), target.name(), source.name());
@@ -120,13 +121,25 @@ final class Pass {
         return applied;
     }
 
-    /** Looks at the target once per pass: open conflicts, emptiness, whether the bulk path may be used. */
+    /** Whether the target has open conflicts of the table: the pass retries its refused changes first. */
+    private void checkOpen() throws SQLException {
+        if (openChecked) {
+            return;
+        }
+        openChecked = true;
+        targetHasOpen = new ConflictStore(target.write, target.dialect).hasOpen(run.pair.name());
+    }
+
+    /**
+     * Looks at the target once per pass, before its first write: emptiness, whether the bulk
+     * path may be used. Not before: a pass with nothing to apply (most syncs) spares the round trips.
+     */
     private void prepare() throws SQLException {
         if (prepared) {
             return;
         }
         prepared = true;
-        targetHasOpen = new ConflictStore(target.write, target.dialect).hasOpen(run.pair.name());
+        checkOpen();
         targetWasEmpty = isEmpty();
         if (stage != null && !target.dialect.bulkCopy().orElseThrow().usable(target.write)) {
             stage = null;
@@ -154,6 +167,7 @@ final class Pass {
      * row the database still refuses is set aside as a {@code rejected} record.
      */
     private long flush(Batch batch) throws SQLException {
+        prepare();
         boolean rowByRow = false;
         for (int attempt = 1; ; attempt++) {
             try {

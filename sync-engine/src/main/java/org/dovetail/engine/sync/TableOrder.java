@@ -23,6 +23,8 @@ import org.dovetail.core.table.TableShape;
 final class TableOrder {
     private final SiteSession a;
     private final SiteSession b;
+    /** The shapes read at each site on the way, so that the tables' runs need not read them again. */
+    private final Map<SiteSession, Map<TableConfig, TableShape>> found = new HashMap<>();
 
     TableOrder(SiteSession a, SiteSession b) {
         this.a = a;
@@ -30,11 +32,16 @@ final class TableOrder {
     }
 
     List<TableConfig> parentsFirst(List<TableConfig> tables) throws SQLException {
+        if (tables.size() < 2) {
+            // one table has no other to come after: its catalog is read once, by its run
+            return tables;
+        }
         Map<TableConfig, Set<TableConfig>> parents = new HashMap<>();
         for (SiteSession s : List.of(a, b)) {
             Catalog catalog = new Catalog(s.write, s.dialect);
             Map<String, TableConfig> byName = new HashMap<>();
             Map<TableConfig, TableShape> shapes = new HashMap<>();
+            found.put(s, shapes);
             for (TableConfig t : tables) {
                 Optional<TableShape> shape = catalog.find(t.name());
                 shape.ifPresent(found -> {
@@ -53,6 +60,11 @@ final class TableOrder {
             s.write.commit();
         }
         return order(tables, parents);
+    }
+
+    /** The table's shape at the site as {@link #parentsFirst} read it; empty when it did not (or found none). */
+    Optional<TableShape> shape(SiteSession s, TableConfig table) {
+        return Optional.ofNullable(found.getOrDefault(s, Map.of()).get(table));
     }
 
     /** Repeatedly takes the first table (in configured order) whose parents are all placed; a cycle goes in configured order. */

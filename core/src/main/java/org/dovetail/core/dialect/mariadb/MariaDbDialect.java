@@ -76,6 +76,11 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public java.sql.Driver driver() {
+        return new org.mariadb.jdbc.Driver();
+    }
+
+    @Override
     public boolean accepts(String jdbcUrl) {
         return handles(jdbcUrl);
     }

@@ -45,6 +45,11 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public java.sql.Driver driver() {
+        return new org.sqlite.JDBC();
+    }
+
+    @Override
     public boolean accepts(String jdbcUrl) {
         return jdbcUrl.startsWith("jdbc:sqlite:");
     }
