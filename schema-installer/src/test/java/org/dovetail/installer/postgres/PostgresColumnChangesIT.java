@@ -45,16 +45,12 @@ class PostgresColumnChangesIT {
 
     @BeforeAll
     static void metadata() throws SQLException {
-        PostgresMetadata.create(pg.url(), pg.user(), null);
-        try (Connection c = pg.connect()) {
-            exec(c, "CREATE SCHEMA app");
-        }
+        PostgresTriggerTables.site(pg);
     }
 
     @BeforeEach
     void items(TestInfo test) throws SQLException {
-        String method = test.getTestMethod().orElseThrow().getName().toLowerCase();
-        String name = method.substring(0, Math.min(method.length(), 40));
+        String name = PostgresTriggerTables.tableName(test);
         table = "app." + name;
         shape = new TableShape("app", name, List.of(
                 new Column("id", Types.INTEGER, "int4", 10, 0, false),
@@ -349,13 +345,7 @@ class PostgresColumnChangesIT {
     }
 
     private static void install(Connection c, TableShape shape, boolean trackColumns) throws SQLException {
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false);
-        for (String sql : DIALECT.installSql(shape, SITE, trackColumns)) {
-            exec(c, sql);
-        }
-        c.commit();
-        c.setAutoCommit(auto);
+        PostgresTriggerTables.install(c, DIALECT.installSql(shape, SITE, trackColumns));
     }
 
     private Bk row(Connection c, int id) throws SQLException {
@@ -422,8 +412,6 @@ class PostgresColumnChangesIT {
     }
 
     static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        PostgresTriggerTables.exec(c, sql);
     }
 }

@@ -45,16 +45,12 @@ class PostgresTriggerIT {
 
     @BeforeAll
     static void metadata() throws SQLException {
-        PostgresMetadata.create(pg.url(), pg.user(), null);
-        try (Connection c = pg.connect()) {
-            exec(c, "CREATE SCHEMA app");
-        }
+        PostgresTriggerTables.site(pg);
     }
 
     @BeforeEach
     void items(TestInfo test) throws SQLException {
-        String method = test.getTestMethod().orElseThrow().getName().toLowerCase();
-        String name = method.substring(0, Math.min(method.length(), 40));
+        String name = PostgresTriggerTables.tableName(test);
         table = "app." + name;
         tomb = "app." + DIALECT.tombstoneName(name);
         try (Connection c = pg.connect()) {
@@ -760,13 +756,7 @@ class PostgresTriggerIT {
     }
 
     private static void install(Connection c, TableShape shape) throws SQLException {
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false);
-        for (String sql : DIALECT.installSql(shape, SITE)) {
-            exec(c, sql);
-        }
-        c.commit();
-        c.setAutoCommit(auto);
+        PostgresTriggerTables.install(c, DIALECT.installSql(shape, SITE));
     }
 
     private Optional<Bk> row(Connection c, int id) throws SQLException {
@@ -826,8 +816,6 @@ class PostgresTriggerIT {
     }
 
     static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        PostgresTriggerTables.exec(c, sql);
     }
 }
