@@ -163,9 +163,8 @@ final class SyncCommand implements Callable<Integer> {
                     t.conflicts(), t.merged() == null ? "" : "  merged " + t.merged(),
                     t.failed() ? "  FAILED" : t.held() > 0 ? "  held " + t.held() : "");
         }
-        boolean merging = result.tables().stream().anyMatch(t -> t.merged() != null);
         out.printf("%-" + width + "s  pushed %d  pulled %d  conflicts %d%s  in %.1f s%s%n", "total", result.pushed(),
-                result.pulled(), result.conflicts(), merging ? "  merged " + result.merged() : "",
+                result.pulled(), result.conflicts(), result.merging() ? "  merged " + result.merged() : "",
                 result.elapsed().toMillis() / 1000.0,
                 result.dryRun() ? "  (dry run: nothing changed)"
                         : result.openConflicts() > 0 ? "  (" + result.openConflicts() + " open conflicts)" : "");

@@ -850,7 +850,12 @@ final class ConvergenceRun implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Connection c : app.values()) {
+        close(app.values(), sites);
+    }
+
+    /** Closes a run's application connections, then its sites (and their databases). */
+    static void close(java.util.Collection<Connection> app, TestSites sites) {
+        for (Connection c : app) {
             try {
                 c.close();
             } catch (SQLException ignored) {

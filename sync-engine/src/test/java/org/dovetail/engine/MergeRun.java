@@ -186,13 +186,6 @@ final class MergeRun implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Connection c : app.values()) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // the database goes away with the sites
-            }
-        }
-        sites.close();
+        ConvergenceRun.close(app.values(), sites);
     }
 }

@@ -1,7 +1,6 @@
 package org.dovetail.sql.h2;
 
 import java.sql.SQLException;
-import java.util.Map;
 import org.h2.util.json.JSONObject;
 import org.h2.util.json.JSONString;
 import org.h2.util.json.JSONStringSource;
@@ -56,17 +55,5 @@ final class ColumnChanges {
     private static String entry(Object seq, Object from) {
         String s = seq == null ? "0" : seq.toString();
         return from == null ? s : s + "@" + from;
-    }
-
-    /** For tests: the entries of a {@code DV_COLS} value. */
-    static Map<String, String> entries(String json) {
-        Map<String, String> entries = new java.util.LinkedHashMap<>();
-        JSONObject object = parse(json);
-        if (object != null) {
-            for (Map.Entry<String, JSONValue> member : object.getMembers()) {
-                entries.put(member.getKey(), member.getValue() instanceof JSONString s ? s.getString() : null);
-            }
-        }
-        return entries;
     }
 }

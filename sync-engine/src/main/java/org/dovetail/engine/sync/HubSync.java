@@ -98,8 +98,7 @@ public final class HubSync {
 
         /** Whether a table of some peer's run is under merge: columns (its lines count merges). */
         public boolean merging() {
-            return peers.stream().filter(p -> p.result() != null)
-                    .anyMatch(p -> p.result().tables().stream().anyMatch(t -> t.merged() != null));
+            return peers.stream().anyMatch(p -> p.result() != null && p.result().merging());
         }
 
         /**

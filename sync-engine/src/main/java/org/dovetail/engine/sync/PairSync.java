@@ -1,7 +1,6 @@
 package org.dovetail.engine.sync;
 
 import java.sql.SQLException;
-import org.jooq.impl.DSL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +16,7 @@ import org.dovetail.core.site.SqlErrors;
 import org.dovetail.core.table.Catalog;
 import org.dovetail.core.table.TableShape;
 import org.dovetail.core.site.SiteMetadata;
+import org.jooq.impl.DSL;
 
 /**
  * {@code dovetail sync A B}: locks the pair at both sites, logs the run at both, and syncs

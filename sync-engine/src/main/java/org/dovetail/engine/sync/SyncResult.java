@@ -19,6 +19,11 @@ public record SyncResult(String runId, String siteA, String siteB, boolean dryRu
         return tables.stream().mapToLong(TableOutcome::pulled).sum();
     }
 
+    /** Whether a table of the run is under {@code merge: columns} (its lines count merges). */
+    public boolean merging() {
+        return tables.stream().anyMatch(t -> t.merged() != null);
+    }
+
     /** Rows merged by column ({@code merge: columns}) in this run. */
     public long merged() {
         return tables.stream().mapToLong(t -> t.merged() == null ? 0 : t.merged()).sum();
