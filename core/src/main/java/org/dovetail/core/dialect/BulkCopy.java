@@ -34,6 +34,43 @@ public interface BulkCopy {
      */
     long copyIn(Connection connection, String table, List<String> columns, RowSource source) throws SQLException;
 
+    /**
+     * Whether rows this database copies out (see {@link #copyOut}) load unchanged into a
+     * database of {@code other}'s kind, so that a copy between the two needs no decoding.
+     */
+    default boolean passesTo(BulkCopy other) {
+        return false;
+    }
+
+    /**
+     * Streams the rows of a query in the copy format to {@code sink}, one line per row with its
+     * newline, as the database sends them. Returns how many rows it read.
+     */
+    default long copyOut(Connection connection, String query, LineSink sink) throws SQLException {
+        throw new UnsupportedOperationException("no copy out");
+    }
+
+    /** Loads lines already in the copy format (each ending with its newline) into {@code table}'s {@code columns}. */
+    default long copyInLines(Connection connection, String table, List<String> columns, LineSource source)
+            throws SQLException {
+        throw new UnsupportedOperationException("no copy of lines");
+    }
+
+    /** Takes the lines of a copy out. */
+    interface LineSink {
+        void line(byte[] line) throws SQLException, InterruptedException;
+    }
+
+    /** Writes the lines of one load. */
+    interface LineSource {
+        void writeTo(Lines lines) throws SQLException;
+    }
+
+    /** Bytes of a load in the copy format. */
+    interface Lines {
+        void write(byte[] bytes, int from, int length) throws SQLException;
+    }
+
     /** Writes the rows of one load. */
     interface RowSource {
         void writeTo(Rows rows) throws SQLException;

@@ -14,48 +14,102 @@ import java.util.concurrent.BlockingQueue;
  * batch ahead of the writes at the target: reading and decoding at the source overlap with
  * writing at the target. At most two batches wait, so memory stays bounded.
  */
-final class ChangeReader implements AutoCloseable {
-    private static final List<RowState> END = List.of();
+final class ChangeReader<T> implements AutoCloseable {
+    private static final List<Object> END = List.of();
+
+    /** Reads a pass's changes in order and hands each to a {@link Batcher}. */
+    private interface Producer<T> {
+        void produce(Batcher<T> out) throws SQLException, InterruptedException;
+    }
 
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1);
-    private final Thread thread;
+    private final int rows;
+    private final long bytes;
+    private Thread thread;
     private volatile PreparedStatement statement;
     private boolean ended;
 
     /**
+     * The changes as decoded rows.
+     *
      * @param connection the source's read connection, used by nothing else until {@link #close}
      * @param sql        the changes query
      * @param side       decodes its rows
      * @param rows       a batch's most rows
      * @param bytes      a batch's most bytes (estimated)
      */
-    ChangeReader(Connection connection, String sql, SideTable side, int rows, long bytes) {
-        thread = new Thread(() -> read(connection, sql, side, rows, bytes), "dovetail-reader");
+    static ChangeReader<RowState> rows(Connection connection, String sql, SideTable side, int rows, long bytes) {
+        ChangeReader<RowState> reader = new ChangeReader<>(rows, bytes);
+        reader.start(out -> {
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                reader.statement = ps;
+                ps.setFetchSize(Math.min(rows, 2000));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        RowState change = side.read(rs, true, false);
+                        out.add(change, RowSize.estimate(change));
+                    }
+                }
+            }
+        });
+        return reader;
+    }
+
+    /** The changes as the source's copy text (see {@link RawRows}). */
+    static ChangeReader<RawRows.Line> lines(Connection connection, org.dovetail.core.dialect.BulkCopy copy,
+                                            String sql, RawRows raw, int rows, long bytes) {
+        ChangeReader<RawRows.Line> reader = new ChangeReader<>(rows, bytes);
+        reader.start(out -> copy.copyOut(connection, sql, line -> out.add(raw.split(line), line.length)));
+        return reader;
+    }
+
+    private ChangeReader(int rows, long bytes) {
+        this.rows = rows;
+        this.bytes = bytes;
+    }
+
+    private void start(Producer<T> producer) {
+        thread = new Thread(() -> read(producer), "dovetail-reader");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void read(Connection connection, String sql, SideTable side, int rows, long bytes) {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            statement = ps;
-            ps.setFetchSize(Math.min(rows, 2000));
-            try (ResultSet rs = ps.executeQuery()) {
-                List<RowState> batch = new ArrayList<>();
-                long size = 0;
-                while (rs.next()) {
-                    RowState change = side.read(rs, true, false);
-                    batch.add(change);
-                    size += RowSize.estimate(change);
-                    if (batch.size() >= rows || size >= bytes) {
-                        queue.put(batch);
-                        batch = new ArrayList<>();
-                        size = 0;
-                    }
-                }
-                if (!batch.isEmpty()) {
-                    queue.put(batch);
-                }
+    /** Cuts the changes into batches of at most {@code rows} rows and about {@code bytes} bytes. */
+    private static final class Batcher<U> {
+        private final BlockingQueue<Object> queue;
+        private final int rows;
+        private final long bytes;
+        private List<U> batch = new ArrayList<>();
+        private long size;
+
+        Batcher(BlockingQueue<Object> queue, int rows, long bytes) {
+            this.queue = queue;
+            this.rows = rows;
+            this.bytes = bytes;
+        }
+
+        void add(U change, long estimate) throws InterruptedException {
+            batch.add(change);
+            size += estimate;
+            if (batch.size() >= rows || size >= bytes) {
+                flush();
             }
+        }
+
+        void flush() throws InterruptedException {
+            if (!batch.isEmpty()) {
+                queue.put(batch);
+                batch = new ArrayList<>();
+                size = 0;
+            }
+        }
+    }
+
+    private void read(Producer<T> producer) {
+        try {
+            Batcher<T> out = new Batcher<>(queue, rows, bytes);
+            producer.produce(out);
+            out.flush();
             queue.put(END);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -70,7 +124,7 @@ final class ChangeReader implements AutoCloseable {
 
     /** The next batch of changes in seq order, or null after the last. */
     @SuppressWarnings("unchecked")
-    List<RowState> next() throws SQLException {
+    List<T> next() throws SQLException {
         if (ended) {
             return null;
         }
@@ -93,7 +147,7 @@ final class ChangeReader implements AutoCloseable {
             ended = true;
             return null;
         }
-        return (List<RowState>) item;
+        return (List<T>) item;
     }
 
     /** Stops the reader (cancelling its query when it is still running) and waits for it. */

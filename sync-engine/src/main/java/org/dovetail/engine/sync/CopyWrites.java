@@ -137,7 +137,7 @@ final class CopyWrites implements BatchWrites {
         }
     }
 
-    private static void check(long touched, long expected, String what) throws SQLException {
+    static void check(long touched, long expected, String what) throws SQLException {
         if (touched != expected) {
             throw new SQLException("the target changed under the batch: " + touched + " rows instead of "
                     + expected + " (" + what + ")", "40001");

@@ -47,6 +47,8 @@ final class Pass {
     private boolean optimistic;
     private boolean openChecked;
     private boolean prepared;
+    /** Whether this pass looked at copying rows as copy text ({@link #rawRows}). */
+    private boolean rawTried;
     /** Keys of the last look-up that have a live row and also a (stale) tombstone. */
     private final java.util.Set<RowKey> staleTombs = new java.util.HashSet<>();
 
@@ -95,10 +97,23 @@ final class Pass {
                 run.starting(sourceIsA, rs.getLong(1));
             }
         }
-        try (ChangeReader reader = new ChangeReader(source.read, new ChangeSql(sourceTable).changesSince(received, target.name()),
-                sourceTable, batchRows, BATCH_BYTES)) {
-            for (List<RowState> changes = reader.next(); changes != null; changes = reader.next()) {
-                highest = Math.max(highest, flush(new Batch(snapshot, settled, received, targetSent, changes, true)));
+        RawRows raw = rawRows(received);
+        if (raw != null) {
+            try {
+                highest = copyRaw(raw, new Batch(snapshot, settled, received, targetSent, List.of(), true, 0));
+            } catch (SQLException e) {
+                // an application wrote the target meanwhile, or a value it refuses: the decoding way deals with it
+                target.write.rollback();
+                source.read.rollback();
+                source.write.rollback();
+                return run();
+            }
+        } else {
+            try (ChangeReader<RowState> reader = ChangeReader.rows(source.read,
+                    new ChangeSql(sourceTable).changesSince(received, target.name()), sourceTable, batchRows, BATCH_BYTES)) {
+                for (List<RowState> changes = reader.next(); changes != null; changes = reader.next()) {
+                    highest = Math.max(highest, flush(new Batch(snapshot, settled, received, targetSent, changes, true)));
+                }
             }
         }
         long done = highest;
@@ -119,6 +134,54 @@ final class Pass {
             source.write.commit();
         }
         return applied;
+    }
+
+    /**
+     * The first copy of a table into an empty target of the source's own database kind, with the
+     * same column types: rows pass as the source's copy text, never decoded (null: not this pass).
+     * Tried once per pass; a batch that fails sends the rest of the pass the decoding way.
+     */
+    private RawRows rawRows(Watermark received) throws SQLException {
+        if (rawTried || run.dryRun || received.seq() != 0 || run.pair.columnMerge() || stage == null
+                || target.dialect.changeCapture().txidExpression() == null) {
+            return null;
+        }
+        rawTried = true;
+        java.util.Optional<org.dovetail.core.dialect.BulkCopy> out = source.dialect.bulkCopy();
+        if (out.isEmpty() || !out.get().passesTo(target.dialect.bulkCopy().orElseThrow()) || !run.pair.sameTypes()) {
+            return null;
+        }
+        prepare();
+        if (stage == null || !targetWasEmpty || targetHasOpen) {
+            return null;
+        }
+        return new RawRows(run.pair, !sourceIsA, source.name());
+    }
+
+    /** Copies the changes as copy text, batch by batch (see {@link RawWrites}); returns the highest seq applied. */
+    private long copyRaw(RawRows raw, Batch pass) throws SQLException {
+        long highest = pass.received.seq();
+        RawWrites writes = new RawWrites(targetTable, stage, target.dialect.bulkCopy().orElseThrow(), raw);
+        try (ChangeReader<RawRows.Line> reader = ChangeReader.lines(source.read, source.dialect.bulkCopy().orElseThrow(),
+                new ChangeSql(sourceTable).changesSince(pass.received, target.name()), raw, batchRows, BATCH_BYTES)) {
+            for (List<RawRows.Line> next = reader.next(); next != null; next = reader.next()) {
+                List<RawRows.Line> lines = next;
+                long maxSeq = 0;
+                for (RawRows.Line line : lines) {
+                    maxSeq = Math.max(maxSeq, raw.seq(line));
+                }
+                target.dialect.lockForWriting(target.write);
+                target.dialect.setApplying(target.write, true);
+                constraintTiming(true);
+                long live = writes.execute(target.write, lines);
+                sequences.advance(target.write, column -> raw.largest(lines, column));
+                target.dialect.setApplying(target.write, false);
+                highest = Math.max(highest, finishBatch(new Batch(pass.snapshot, pass.settled, pass.received,
+                        pass.targetSent, List.of(), true, maxSeq), live));
+                run.progress(lines.size());
+            }
+        }
+        return highest;
     }
 
     /** Whether the target has open conflicts of the table: the pass retries its refused changes first. */
@@ -502,13 +565,19 @@ final class Pass {
 
         Batch(String snapshot, long settled, Watermark received, Watermark targetSent, List<RowState> changes,
               boolean marks) {
+            this(snapshot, settled, received, targetSent, changes, marks,
+                    changes.stream().mapToLong(RowState::seq).max().orElse(0));
+        }
+
+        Batch(String snapshot, long settled, Watermark received, Watermark targetSent, List<RowState> changes,
+              boolean marks, long maxSeq) {
             this.marks = marks;
             this.received = received;
             this.snapshot = snapshot;
             this.settled = settled;
             this.targetSent = targetSent;
             this.changes = changes;
-            this.maxSeq = changes.stream().mapToLong(RowState::seq).max().orElse(0);
+            this.maxSeq = maxSeq;
         }
 
         List<RowKey> keys() {

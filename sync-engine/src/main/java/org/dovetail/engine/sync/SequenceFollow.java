@@ -48,6 +48,11 @@ final class SequenceFollow {
 
     /** After a batch's writes, in its transaction: moves each generator past the batch's largest value of its column. */
     void advance(Connection connection, List<RowState> changes) throws SQLException {
+        advance(connection, index -> largest(changes, index));
+    }
+
+    /** The same, given the largest whole number a batch holds in each column (by its place in the pair). */
+    void advance(Connection connection, java.util.function.IntFunction<OptionalLong> largestOf) throws SQLException {
         if (dryRun) {
             return;
         }
@@ -56,7 +61,7 @@ final class SequenceFollow {
             fed = lookUp(connection, sequences);
         }
         for (Fed f : fed) {
-            OptionalLong largest = largest(changes, f.index);
+            OptionalLong largest = largestOf.apply(f.index);
             if (largest.isEmpty() || largest.getAsLong() < f.reached) {
                 continue;
             }

@@ -185,6 +185,21 @@ final class StageSql {
         });
     }
 
+    /**
+     * How many rows this transaction wrote have a tombstone: one an application wrote meanwhile
+     * for a key a copy into the empty target brought (see {@link RawWrites}).
+     */
+    String tombsOfRowsWrittenNow() {
+        return once("tombsOfRowsWrittenNow", () -> {
+            Condition same = DSL.noCondition();
+            for (Field<Object> k : side.userColumns(true)) {
+                same = same.and(in(side.tombsTable(), k).eq(in(side.rowsTable(), k)));
+            }
+            return dsl.renderInlined(dsl.selectCount().from(side.tombsTable()).join(side.rowsTable()).on(same)
+                    .where(in(side.rowsTable(), field(name(bk.txid()))).eq(field(capture.txidExpression()))));
+        });
+    }
+
     /** How many keys copied in as new rows have a tombstone: one written meanwhile by an application. */
     String tombsOfInserted() {
         return once("tombsOfInserted", () -> dsl.renderInlined(dsl.selectCount().from(side.tombsTable()).join(stage)

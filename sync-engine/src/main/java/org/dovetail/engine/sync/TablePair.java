@@ -84,6 +84,19 @@ record TablePair(String name, TableShape a, TableShape b, List<ColumnPair> colum
         return new TablePair(name, a, b, all, false);
     }
 
+    /** Whether each column has the same declared type (name, size, scale) at both sites. */
+    boolean sameTypes() {
+        for (ColumnPair c : columns) {
+            Optional<Column> x = find(a, c.nameA());
+            Optional<Column> y = find(b, c.nameB());
+            if (x.isEmpty() || y.isEmpty() || !x.get().typeName().equalsIgnoreCase(y.get().typeName())
+                    || x.get().size() != y.get().size() || x.get().scale() != y.get().scale()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Optional<Column> find(TableShape shape, String name) {
         String wanted = name.toLowerCase(Locale.ROOT);
         return shape.columns().stream().filter(c -> c.name().toLowerCase(Locale.ROOT).equals(wanted)).findFirst();

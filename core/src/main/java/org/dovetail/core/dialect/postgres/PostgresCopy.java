@@ -74,6 +74,62 @@ final class PostgresCopy implements BulkCopy {
         }
     }
 
+    /** Another PostgreSQL reads this one's COPY text as it is (the session settings that shape it are the driver's). */
+    @Override
+    public boolean passesTo(BulkCopy other) {
+        return other instanceof PostgresCopy;
+    }
+
+    @Override
+    public long copyOut(Connection connection, String query, LineSink sink) throws SQLException {
+        org.postgresql.copy.CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI()
+                .copyOut("COPY (" + query + ") TO STDOUT");
+        try {
+            for (byte[] line = copy.readFromCopy(); line != null; line = copy.readFromCopy()) {
+                sink.line(line);
+            }
+            return copy.getHandledRowCount();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while copying out", "57014", e);
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
+
+    @Override
+    public long copyInLines(Connection connection, String table, List<String> columns, LineSource source)
+            throws SQLException {
+        String sql = "COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN";
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        try {
+            byte[] piece = new byte[1 << 16];
+            int[] used = {0};
+            source.writeTo((bytes, from, length) -> {
+                if (used[0] + length > piece.length) {
+                    copy.writeToCopy(piece, 0, used[0]);
+                    used[0] = 0;
+                }
+                if (length > piece.length) {
+                    copy.writeToCopy(bytes, from, length);
+                } else {
+                    System.arraycopy(bytes, from, piece, used[0], length);
+                    used[0] += length;
+                }
+            });
+            if (used[0] > 0) {
+                copy.writeToCopy(piece, 0, used[0]);
+            }
+            return copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
+
     /** Rows in COPY text format, sent on in pieces of about 64 kB. */
     static final class TextRows implements Rows {
         private static final int PIECE = 1 << 16;
