@@ -121,7 +121,7 @@ final class Pass {
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             long visibleMax = Math.min(rs.getLong(1), settled);
-            if (visibleMax > highest || !java.util.Objects.equals(snapshot, received.snapshot())) {
+            if (raw != null || visibleMax > highest || !java.util.Objects.equals(snapshot, received.snapshot())) {
                 done = Math.max(highest, visibleMax);
                 new Marks(target.write, target.dialect).write(source.identity.id(), targetKey,
                         new Watermark(done, snapshot));
@@ -163,7 +163,8 @@ final class Pass {
         long highest = pass.received.seq();
         RawWrites writes = new RawWrites(targetTable, stage, target.dialect.bulkCopy().orElseThrow(), raw);
         try (ChangeReader<RawRows.Line> reader = ChangeReader.lines(source.read, source.dialect.bulkCopy().orElseThrow(),
-                new ChangeSql(sourceTable).changesSince(pass.received, target.name()), raw, batchRows, BATCH_BYTES)) {
+                new ChangeSql(sourceTable).changesSince(pass.received, target.name(), false), raw, batchRows,
+                BATCH_BYTES)) {
             for (List<RawRows.Line> next = reader.next(); next != null; next = reader.next()) {
                 List<RawRows.Line> lines = next;
                 long maxSeq = 0;
@@ -176,8 +177,9 @@ final class Pass {
                 long live = writes.execute(target.write, lines);
                 sequences.advance(target.write, column -> raw.largest(lines, column));
                 target.dialect.setApplying(target.write, false);
+                // rows come in table order, not by seq: the watermark moves once, at the end of the pass
                 highest = Math.max(highest, finishBatch(new Batch(pass.snapshot, pass.settled, pass.received,
-                        pass.targetSent, List.of(), true, maxSeq), live));
+                        pass.targetSent, List.of(), false, maxSeq), live));
                 run.progress(lines.size());
             }
         }
