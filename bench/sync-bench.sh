@@ -5,32 +5,20 @@
 #
 # Usage: bench/sync-bench.sh [ROWS] [CHANGED] [RUNS]      (defaults: 1000000 100000 3)
 # Dovetail runs through ./dovetail (as users run it) with -Xmx256m (DOVETAIL_BENCH_HEAP).
-# DOVETAIL_BENCH_ROWS=narrow (default): items (id bigint, name text, price numeric(12,2), note
-# varchar(200) of 40 characters, updated timestamptz). DOVETAIL_BENCH_ROWS=wide: the row shape of
-# issue 14's independent measurement: id bigint, name text with a 4-byte character in every
-# fourth row, qty int, price numeric(12,2), updated timestamptz, note of 32 characters.
+# DOVETAIL_BENCH_ROWS=narrow (default) or wide: the row shape (bench/rows.sh); wide is the one of
+# issue 14's independent measurement.
 set -euo pipefail
 ROWS=${1:-1000000}
 CHANGED=${2:-100000}
 RUNS=${3:-3}
 SMALL=$((ROWS / 10))
 HEAP=${DOVETAIL_BENCH_HEAP:-256m}
-SHAPE=${DOVETAIL_BENCH_ROWS:-narrow}
 source "$(dirname "${BASH_SOURCE[0]}")/cluster.sh" sync-bench
 "$here/dovetail" --version >/dev/null   # builds the jar when needed (run 1's first sync records the class archive)
 trap cluster_stop EXIT
 cluster_start
 PSQL="$bin/psql -X -q -h 127.0.0.1 -p $port -U postgres"
-case "$SHAPE" in
-  narrow)
-    ddl="CREATE TABLE items (id bigint PRIMARY KEY, name text, price numeric(12,2), note varchar(200), updated timestamptz)"
-    load() { psql -d "$1" -c "INSERT INTO items SELECT g, 'item ' || g, (g % 10000) / 100.0, repeat('x', 40), now() FROM generate_series(1, $2) g"; } ;;
-  wide)
-    ddl="CREATE TABLE items (id bigint PRIMARY KEY, name text, qty int, price numeric(12,2), updated timestamptz, note varchar(32))"
-    load() { psql -d "$1" -c "INSERT INTO items SELECT g, 'item ' || g || CASE WHEN g % 4 = 0 THEN U&' \+01F41F' ELSE '' END,
-      g % 1000, (g % 10000) / 100.0, now() - g * interval '1 second', md5(g::text) FROM generate_series(1, $2) g"; } ;;
-  *) echo "DOVETAIL_BENCH_ROWS must be narrow or wide, not $SHAPE" >&2; exit 2 ;;
-esac
+source "$here/bench/rows.sh"
 fresh() { psql -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" 2>/dev/null; psql -d "$1" -c "$ddl"; }
 site() { printf '  %s:\n    url: jdbc:postgresql://127.0.0.1:%s/%s\n    user: postgres\n' "$1" "$port" "$2"; }
 { echo "sites:"; site a bench_a; site b bench_b; site sa small_a; site sb small_b; echo "tables: [items]"; } > "$work/dovetail.yml"
