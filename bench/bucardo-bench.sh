@@ -85,4 +85,5 @@ done
 printf '%-62s %9s\n' "$CHANGED + $((CHANGED / 10)) rows changed of $ROWS $SHAPE, median of $RUNS" "seconds"
 printf '%-62s %9.2f\n' "bucardo kick items_sync 0 (two sources, bucardo_latest)" "$(median bucardo)"
 printf '%-62s %9.2f\n' "./dovetail sync a b" "$(median dovetail)"
+echo "  each run: bucardo${T[bucardo]}; dovetail${T[dovetail]}"
 printf '  %-60s %9.2f\n' "dovetail / bucardo (target 0.33)" "$(echo "scale=4; $(median dovetail) / $(median bucardo)" | bc)"
