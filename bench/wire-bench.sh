@@ -86,7 +86,8 @@ for site, path in zip("ab", sys.argv[4:6]):
             else: kinds[k] += int(v)
     total += up + down
     big = ", ".join(f"{k} {v:,}" for k, v in kinds.most_common(6))
-    print(f"  link {site}: {conns} connections, up {up:,} B, down {down:,} B  (largest: {big})")
+    print(f"  link {site}: {conns} connections, up {up:,} B, down {down:,} B = {(up + down) / rows:.1f} B per row, "
+          f"{(up + down) / copy:.2f} x the COPY text  (largest: {big})")
 print(f"  both links, both ways: {total:,} B = {total / rows:.1f} B per row; "
       f"COPY text of the rows' user columns: {copy:,} B = {copy / rows:.1f} B per row; ratio {total / copy:.2f}")
 PY
