@@ -40,6 +40,11 @@ final class Pass {
     /** The target had no rows and no tombstones before the pass's first write: nothing to look up or lock. */
     private boolean targetWasEmpty;
     /**
+     * The target never received anything of the source: only then is it worth asking whether it is
+     * empty (a scan that must step over every dead row at the start of a table that was updated).
+     */
+    private boolean firstFromSource;
+    /**
      * Keys are read without locks, and the set-based writes check that each key still has the
      * state read (its dv_seq); keys changed at both sides are always locked before deciding.
      * Off after a batch met a concurrent write, and where writes are bound statements.
@@ -89,6 +94,7 @@ final class Pass {
         source.write.commit();
         String snapshot = source.dialect.changeCapture().snapshotOfReadTransaction(source.read);
         long highest = received.seq();
+        firstFromSource = received.seq() == 0;
         if (run.wantsTotals()) {
             try (PreparedStatement ps = source.read.prepareStatement(
                     new ChangeSql(sourceTable).countSince(received, target.name()));
@@ -205,7 +211,7 @@ final class Pass {
         }
         prepared = true;
         checkOpen();
-        targetWasEmpty = isEmpty();
+        targetWasEmpty = firstFromSource && isEmpty();
         if (stage != null && !target.dialect.bulkCopy().orElseThrow().usable(target.write)) {
             stage = null;
             optimistic = false;
