@@ -22,9 +22,10 @@ import org.dovetail.core.table.TableShape;
 
 /**
  * {@code dovetail verify A B}: compares each table in chunks of primary-key ranges. Where
- * both databases can digest rows themselves (PostgreSQL), each site's database numbers and
- * digests its whole table in one pass, both sites at the same time, and a chunk with the same
- * ends, count and digest at both is confirmed without moving its rows. A chunk that does not
+ * both databases can digest rows themselves (PostgreSQL), both digest the whole table at the same
+ * time, and equal digests confirm it. Otherwise each site's database numbers and digests its
+ * table in chunks in one pass, and a chunk with the same ends, count and digest at both is
+ * confirmed without moving its rows. A chunk that does not
  * match is digested again as a key range at both sites; if that differs too, or where a
  * database cannot digest, its rows are read side by side in key order and compared with the
  * sync's own value comparison, one row per side in memory, narrowing a difference to its keys.
@@ -79,7 +80,7 @@ public final class Verifier {
                 boolean digests = ta.digestKind().equals(tb.digestKind()) && ta.chunkRuns(CHUNK).isPresent();
                 if (!digests) {
                     compare(pair, a, ta, b, tb, null, null, totals);
-                } else {
+                } else if (!sameDigests(a, ta, b, tb, null, null, totals)) {
                     CompletableFuture<List<Chunk>> other = CompletableFuture.supplyAsync(() -> chunksUnchecked(b, tb));
                     List<Chunk> chunksA = chunks(a, ta);
                     List<Chunk> chunksB = join(other);
@@ -177,19 +178,30 @@ public final class Verifier {
     }
 
     /**
+     * Whether a key range (null ends: the whole table, one scan each in no order) digests alike at
+     * both sites, both computing at the same time; counts its rows if so.
+     */
+    private static boolean sameDigests(SiteSession a, RangeSql ta, SiteSession b, RangeSql tb,
+                                       Object[] lo, Object[] hi, Totals totals) throws SQLException {
+        CompletableFuture<String[]> other = CompletableFuture.supplyAsync(() -> digestUnchecked(b, tb, lo, hi));
+        String[] da = digest(a, ta, lo, hi);
+        String[] db = join(other);
+        if (!Arrays.equals(da, db)) {
+            return false;
+        }
+        totals.rowsA += Long.parseLong(da[0]);
+        totals.rowsB += Long.parseLong(db[0]);
+        return true;
+    }
+
+    /**
      * A key range whose chunks did not match (different rows, or chunk ends shifted by rows
      * missing at one site): both databases digest just this range, and if the digests differ
      * its rows are read side by side.
      */
     private static void verifyRange(TablePair pair, SiteSession a, RangeSql ta, SiteSession b, RangeSql tb,
                                     Object[] lo, Object[] hi, Totals totals) throws SQLException {
-        CompletableFuture<String[]> other = CompletableFuture.supplyAsync(() -> digestUnchecked(b, tb, lo, hi));
-        String[] da = digest(a, ta, lo, hi);
-        String[] db = join(other);
-        if (Arrays.equals(da, db)) {
-            totals.rowsA += Long.parseLong(da[0]);
-            totals.rowsB += Long.parseLong(db[0]);
-        } else {
+        if (!sameDigests(a, ta, b, tb, lo, hi, totals)) {
             compare(pair, a, ta, b, tb, lo, hi, totals);
         }
     }
