@@ -9,10 +9,13 @@
 #
 # Usage: bench/verify-bench.sh [ROWS] [RUNS]      (defaults: 1000000 5)
 # Dovetail runs through ./dovetail (as users run it) with -Xmx256m (DOVETAIL_BENCH_HEAP).
+# DOVETAIL_BENCH_BEFORE=/path/to/another/checkout/dovetail also times that build's verify in
+# each run (its jar built beforehand, e.g. the commit before a change), for a paired comparison.
 set -euo pipefail
 ROWS=${1:-1000000}
 RUNS=${2:-5}
 HEAP=${DOVETAIL_BENCH_HEAP:-256m}
+BEFORE=${DOVETAIL_BENCH_BEFORE:-}
 source "$(dirname "${BASH_SOURCE[0]}")/cluster.sh" verify-bench
 "$here/dovetail" --version >/dev/null   # builds the jar when needed
 trap cluster_stop EXIT
@@ -33,6 +36,8 @@ dv sync a b >/dev/null
 psql -d bench_a -c "VACUUM ANALYZE items"
 psql -d bench_b -c "VACUUM ANALYZE items"
 dv verify a b >/dev/null || { echo "verify-bench: the two sites are not identical after the sync" >&2; exit 1; }
+before() { DOVETAIL_JAVA_OPTS="-Xmx$HEAP" "$BEFORE" --config "$work/dovetail.yml" "$@"; }
+[ -z "$BEFORE" ] || before sync a b >/dev/null   # records its class archive
 
 secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
 digest="SELECT md5(string_agg(ROW($cols)::text, '' ORDER BY id)) FROM items"
@@ -46,6 +51,7 @@ load=()
 for r in $(seq 1 "$RUNS"); do
   echo "run $r of $RUNS ..." >&2
   add verify "$(secs dv verify a b)"
+  [ -z "$BEFORE" ] || add before "$(secs before verify a b)"
   add digest "$(secs baseline)"
   add jvm "$(secs dv --version)"
   load+=("$(cut -d' ' -f1 /proc/loadavg)")
@@ -54,5 +60,7 @@ done
 printf '%-58s %9s %9s %7s\n' "verify, PostgreSQL 15, $ROWS identical rows, median of $RUNS" "seconds" "baseline" "ratio"
 printf '%-58s %9.2f %9.2f %7.2f\n' "dovetail verify a b vs SQL digest of a, then of b" \
     "$(median verify)" "$(median digest)" "$(echo "$(median verify) / $(median digest)" | bc -l)"
+[ -z "$BEFORE" ] || printf '%-58s %9.2f %9.2f %7.2f\n' "$BEFORE verify a b vs the same baseline" \
+    "$(median before)" "$(median digest)" "$(echo "$(median before) / $(median digest)" | bc -l)"
 printf '%-58s %9.2f\n' "of which JVM start: ./dovetail --version" "$(median jvm)"
 echo "load average (1 min) after each run: ${load[*]}; $(uptime)"
