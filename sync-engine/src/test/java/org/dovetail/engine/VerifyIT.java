@@ -61,4 +61,44 @@ class VerifyIT {
             assertThat(d.verify("a", "b", List.of("tags")).tables()).hasSize(1);
         }
     }
+    /**
+     * PostgreSQL at both sites: both databases digest their whole table at once, chunk by chunk.
+     * A difference in the last row of a middle chunk, text with 4-byte characters, a row beyond
+     * the other site's last key and a table empty at one site are each found and named by key.
+     */
+    @org.junit.jupiter.api.Test
+    void wholeTableDigestsNameEveryDifferenceByKey() {
+        String notes = "CREATE TABLE notes (id INT PRIMARY KEY, body TEXT, n INT, tag VARCHAR(32))";
+        String fill = "INSERT INTO notes SELECT g, 'note ' || g || CASE WHEN g % 3 = 0 THEN ' \uD83D\uDE00' ELSE '' END, "
+                + "g % 11, md5(g::text) FROM generate_series(1, 60000) g";
+        String empty = "CREATE TABLE empty (id INT PRIMARY KEY, body TEXT)";
+        try (TestSites sites = new TestSites(pg).site("a", Kind.PG, notes, fill, empty).site("b", Kind.PG, notes, empty)) {
+            Dovetail d = new Dovetail(new ConfigLoader(System.getenv()).load(sites.config("tables: [notes, empty]")),
+                    System.getenv());
+            d.install("a");
+            d.install("b");
+            d.sync(SyncOptions.both("a", "b"));
+            Verifier.Result same = d.verify("a", "b", List.of());
+            assertThat(same.identical()).isTrue();
+            assertThat(same.tables().get(0).rowsB()).isEqualTo(60000);
+            assertThat(same.tables().get(1).rowsA()).isZero();
+
+            // 40000 ends the second of three chunks; 39999's text differs only in its 4-byte character
+            sites.exec("b", "UPDATE notes SET n = n + 1 WHERE id = 40000",
+                    "UPDATE notes SET body = 'note 39999 \uD83D\uDE01' WHERE id = 39999");
+            Verifier.Result middle = d.verify("a", "b", List.of("notes"));
+            assertThat(middle.tables().get(0).keys()).containsExactly("39999", "40000");
+            assertThat(middle.tables().get(0).rowsA()).isEqualTo(60000);
+            assertThat(middle.tables().get(0).rowsB()).isEqualTo(60000);
+
+            sites.exec("b", "UPDATE notes SET n = n - 1 WHERE id = 40000",
+                    "UPDATE notes SET body = 'note 39999 \uD83D\uDE00' WHERE id = 39999",
+                    "INSERT INTO notes VALUES (60001, 'beyond', 1, 'x')", "INSERT INTO empty VALUES (7, 'only at b')");
+            Verifier.Result beyond = d.verify("a", "b", List.of());
+            assertThat(beyond.tables().get(0).keys()).containsExactly("60001");
+            assertThat(beyond.tables().get(0).rowsB()).isEqualTo(60001);
+            assertThat(beyond.tables().get(1).keys()).containsExactly("7");
+            assertThat(d.verify("b", "a", List.of("empty")).tables().get(0).keys()).containsExactly("7");
+        }
+    }
 }

@@ -259,12 +259,13 @@ public interface Dialect {
     }
 
     /**
-     * An aggregate that digests the rows of a chunk (their columns in key order) inside
-     * the database, comparable with the same dialect's digest at another site; empty when
-     * the database cannot do it cheaply (verify then compares those rows one by one).
+     * A 64-bit digest of one row's columns computed inside the database, for verify: summed over a
+     * chunk of rows, it is compared with the same dialect's sum at another site (equal sums confirm
+     * the chunk; different ones only send its rows to a comparison value by value, so a digest
+     * that differs for equal values costs time, never correctness). Empty when the database cannot
+     * do it cheaply (verify then compares all rows one by one).
      */
-    default java.util.Optional<org.jooq.Field<String>> chunkDigest(List<org.jooq.Field<?>> columns,
-                                                                 List<org.jooq.SortField<?>> keyOrder) {
+    default java.util.Optional<org.jooq.Field<Long>> rowDigest(List<org.jooq.Field<?>> columns) {
         return java.util.Optional.empty();
     }
 

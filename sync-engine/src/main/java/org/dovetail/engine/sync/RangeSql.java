@@ -78,24 +78,36 @@ final class RangeSql extends SideSql {
         return dsl.renderInlined(dsl.select(side.userColumns(false)).from(rows).where(inRange(lo, hi)).orderBy(keyOrder()));
     }
 
-    /** Every {@code every}-th key in key order: the ends of verify's chunks. */
-    String chunkEnds(int every) {
-        Field<Integer> rn = DSL.rowNumber().over(DSL.orderBy(keyOrder())).as("dv_rn");
-        List<SelectField<?>> inner = new ArrayList<>(side.userColumns(true));
-        inner.add(rn);
-        var numbered = dsl.select(inner).from(rows).asTable("dv_numbered");
-        List<Field<?>> keys = new ArrayList<>();
-        pair.columns().stream().filter(ColumnPair::key).forEach(k -> keys.add(numbered.field(k.name(sideA))));
-        return dsl.renderInlined(dsl.select(keys).from(numbered)
-                .where(DSL.field(name("dv_numbered", "dv_rn"), Integer.class).mod(every).eq(0))
-                .orderBy(DSL.field(name("dv_numbered", "dv_rn"))));
+    /**
+     * The whole table's chunks in one pass, or empty when the database cannot digest rows: the key,
+     * the row number and the running sum of the row digests, in key order, of every
+     * {@code every}-th row and of the last row. Chunk i holds the rows after chunk i-1's end up to
+     * its own; its count and digest are the differences of the running values.
+     */
+    java.util.Optional<String> chunkRuns(int every) {
+        return dialect.rowDigest(new ArrayList<>(side.userColumns(false))).map(digest -> {
+            var window = DSL.orderBy(keyOrder()).rowsUnboundedPreceding();
+            List<SelectField<?>> inner = new ArrayList<>(side.userColumns(true));
+            inner.add(DSL.rowNumber().over(window).as("dv_rn"));
+            inner.add(DSL.sum(digest).over(window).as("dv_run"));
+            inner.add(DSL.lead(DSL.inline(1)).over(window).as("dv_next"));
+            var numbered = dsl.select(inner).from(rows).asTable("dv_numbered");
+            List<Field<?>> out = new ArrayList<>();
+            pair.columns().stream().filter(ColumnPair::key).forEach(k -> out.add(numbered.field(k.name(sideA))));
+            Field<Long> rn = DSL.field(name("dv_numbered", "dv_rn"), Long.class);
+            out.add(rn);
+            out.add(DSL.field(name("dv_numbered", "dv_run")));
+            return dsl.renderInlined(dsl.select(out).from(numbered)
+                    .where(rn.mod(every).eq(0L).or(DSL.field(name("dv_numbered", "dv_next")).isNull()))
+                    .orderBy(rn));
+        });
     }
 
     /** Row count and digest of a key range computed by the database, or empty when it cannot. */
     java.util.Optional<String> chunkDigest(boolean lo, boolean hi) {
-        List<Field<?>> columns = new ArrayList<>(side.userColumns(false));
-        return dialect.chunkDigest(columns, keyOrder()).map(digest ->
-                dsl.renderInlined(dsl.select(DSL.count(), digest).from(rows).where(inRange(lo, hi))));
+        return dialect.rowDigest(new ArrayList<>(side.userColumns(false))).map(digest -> dsl.renderInlined(
+                dsl.select(DSL.count(), DSL.coalesce(DSL.sum(digest), java.math.BigDecimal.ZERO))
+                        .from(rows).where(inRange(lo, hi))));
     }
 
     /** The digest's database kind: digests of two sites compare only when these are equal. */

@@ -1,5 +1,6 @@
 package org.dovetail.engine.sync;
 
+import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.dovetail.core.DovetailException;
 import org.dovetail.core.config.Config;
 import org.dovetail.core.config.TableConfig;
@@ -19,14 +22,18 @@ import org.dovetail.core.table.TableShape;
 
 /**
  * {@code dovetail verify A B}: compares each table in chunks of primary-key ranges. Where
- * both databases can digest a chunk themselves (PostgreSQL), equal digests confirm it without
- * moving its rows; other chunks are read side by side in key order and compared with the
+ * both databases can digest rows themselves (PostgreSQL), both digest the whole table at the same
+ * time, and equal digests confirm it. Otherwise each site's database numbers and digests its
+ * table in chunks in one pass, and a chunk with the same ends, count and digest at both is
+ * confirmed without moving its rows. A chunk that does not
+ * match is digested again as a key range at both sites; if that differs too, or where a
+ * database cannot digest, its rows are read side by side in key order and compared with the
  * sync's own value comparison, one row per side in memory, narrowing a difference to its keys.
  */
 public final class Verifier {
     /** Keys listed per table at most; the count covers all. */
     public static final int MAX_KEYS = 100;
-    /** Rows per chunk whose digests are compared inside the databases. */
+    /** Rows per chunk whose digests are compared. */
     static final int CHUNK = 20_000;
 
     private final Config config;
@@ -70,27 +77,25 @@ public final class Verifier {
             RangeSql tb = new RangeSql(new SideTable(pair, false, b.dialect, b.dsl(b.read)));
             Totals totals = new Totals();
             try {
-                boolean digests = ta.digestKind().equals(tb.digestKind()) && ta.chunkDigest(false, false).isPresent();
+                boolean digests = ta.digestKind().equals(tb.digestKind()) && ta.chunkRuns(CHUNK).isPresent();
                 if (!digests) {
                     compare(pair, a, ta, b, tb, null, null, totals);
-                } else {
-                    Object[] lo = null;
-                    List<Object[]> ends = chunkEnds(a, ta);
-                    for (int i = 0; i <= ends.size(); i++) {
-                        Object[] hi = i < ends.size() ? ends.get(i) : null;
-                        final Object[] from = lo;
-                        final Object[] to = hi;
-                        java.util.concurrent.CompletableFuture<String[]> other = java.util.concurrent.CompletableFuture
-                                .supplyAsync(() -> digestUnchecked(b, tb, from, to));
-                        String[] da = digest(a, ta, lo, hi);
-                        String[] db = join(other);
-                        if (Arrays.equals(da, db)) {
-                            totals.rowsA += Long.parseLong(da[0]);
-                            totals.rowsB += Long.parseLong(db[0]);
-                        } else {
-                            compare(pair, a, ta, b, tb, lo, hi, totals);
+                } else if (!sameDigests(a, ta, b, tb, null, null, totals)) {
+                    CompletableFuture<List<Chunk>> other = CompletableFuture.supplyAsync(() -> chunksUnchecked(b, tb));
+                    List<Chunk> chunksA = chunks(a, ta);
+                    List<Chunk> chunksB = join(other);
+                    int j = 0;
+                    Comparator<Object[]> byKey = keyOrder(pair.keyCount());
+                    for (Chunk c : chunksA) {
+                        while (j < chunksB.size() && before(chunksB.get(j).hi(), c.hi(), byKey)) {
+                            j++;
                         }
-                        lo = hi;
+                        if (j < chunksB.size() && c.sameAs(chunksB.get(j))) {
+                            totals.rowsA += c.rows();
+                            totals.rowsB += c.rows();
+                        } else {
+                            verifyRange(pair, a, ta, b, tb, c.lo(), c.hi(), totals);
+                        }
                     }
                 }
             } finally {
@@ -113,18 +118,92 @@ public final class Verifier {
         final List<String> keys = new ArrayList<>();
     }
 
-    private static List<Object[]> chunkEnds(SiteSession s, RangeSql t) throws SQLException {
-        List<Object[]> ends = new ArrayList<>();
-        try (PreparedStatement ps = s.read.prepareStatement(t.chunkEnds(CHUNK)); ResultSet rs = ps.executeQuery()) {
+    /**
+     * A chunk of a site's rows in key order: the keys after {@code lo} up to {@code hi} (null: open
+     * end), their count and the sum of their row digests.
+     */
+    private record Chunk(Object[] lo, Object[] hi, long rows, BigDecimal digest) {
+        /** The same key range with the same count and digest: the same rows. */
+        boolean sameAs(Chunk o) {
+            return Arrays.deepEquals(lo, o.lo) && Arrays.deepEquals(hi, o.hi) && rows == o.rows
+                    && digest.compareTo(o.digest) == 0;
+        }
+    }
+
+    /** Whether chunk end {@code x} lies before {@code y} (null: the open end, after every key). */
+    private static boolean before(Object[] x, Object[] y, Comparator<Object[]> byKey) {
+        return x != null && (y == null || byKey.compare(x, y) < 0);
+    }
+
+    /**
+     * The site's chunks of {@link #CHUNK} rows, from one pass over the table in the database. The
+     * first chunk starts and the last ends open, so the chunks of one site cover every key the
+     * other site may hold; an empty table is one open chunk of no rows.
+     */
+    private static List<Chunk> chunks(SiteSession s, RangeSql t) throws SQLException {
+        List<Chunk> chunks = new ArrayList<>();
+        Object[] lo = null;
+        long rn = 0;
+        BigDecimal run = BigDecimal.ZERO;
+        try (PreparedStatement ps = s.read.prepareStatement(t.chunkRuns(CHUNK).orElseThrow());
+             ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Object[] key = new Object[t.pair().keyCount()];
-                for (int k = 0; k < key.length; k++) {
-                    key[k] = Values.read(rs, k + 1, t.pair().columns().get(k).kind());
+                int keys = t.pair().keyCount();
+                Object[] hi = new Object[keys];
+                for (int k = 0; k < keys; k++) {
+                    hi[k] = Values.read(rs, k + 1, t.pair().columns().get(k).kind());
                 }
-                ends.add(key);
+                long upTo = rs.getLong(keys + 1);
+                BigDecimal runUpTo = rs.getBigDecimal(keys + 2);
+                chunks.add(new Chunk(lo, hi, upTo - rn, runUpTo.subtract(run)));
+                lo = hi;
+                rn = upTo;
+                run = runUpTo;
             }
         }
-        return ends;
+        if (chunks.isEmpty()) {
+            return List.of(new Chunk(null, null, 0, BigDecimal.ZERO));
+        }
+        Chunk last = chunks.remove(chunks.size() - 1);
+        chunks.add(new Chunk(last.lo(), null, last.rows(), last.digest()));
+        return chunks;
+    }
+
+    private static List<Chunk> chunksUnchecked(SiteSession s, RangeSql t) {
+        try {
+            return chunks(s, t);
+        } catch (SQLException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    /**
+     * Whether a key range (null ends: the whole table, one scan each in no order) digests alike at
+     * both sites, both computing at the same time; counts its rows if so.
+     */
+    private static boolean sameDigests(SiteSession a, RangeSql ta, SiteSession b, RangeSql tb,
+                                       Object[] lo, Object[] hi, Totals totals) throws SQLException {
+        CompletableFuture<String[]> other = CompletableFuture.supplyAsync(() -> digestUnchecked(b, tb, lo, hi));
+        String[] da = digest(a, ta, lo, hi);
+        String[] db = join(other);
+        if (!Arrays.equals(da, db)) {
+            return false;
+        }
+        totals.rowsA += Long.parseLong(da[0]);
+        totals.rowsB += Long.parseLong(db[0]);
+        return true;
+    }
+
+    /**
+     * A key range whose chunks did not match (different rows, or chunk ends shifted by rows
+     * missing at one site): both databases digest just this range, and if the digests differ
+     * its rows are read side by side.
+     */
+    private static void verifyRange(TablePair pair, SiteSession a, RangeSql ta, SiteSession b, RangeSql tb,
+                                    Object[] lo, Object[] hi, Totals totals) throws SQLException {
+        if (!sameDigests(a, ta, b, tb, lo, hi, totals)) {
+            compare(pair, a, ta, b, tb, lo, hi, totals);
+        }
     }
 
     /** {count, digest} of a key range, computed inside the database. */
@@ -142,15 +221,15 @@ public final class Verifier {
         try {
             return digest(s, t, lo, hi);
         } catch (SQLException e) {
-            throw new java.util.concurrent.CompletionException(e);
+            throw new CompletionException(e);
         }
     }
 
-    /** Waits for the other site's digest, computed meanwhile by its own database. */
-    private static String[] join(java.util.concurrent.CompletableFuture<String[]> digest) throws SQLException {
+    /** Waits for the other site's answer, computed meanwhile by its own database. */
+    private static <T> T join(CompletableFuture<T> digest) throws SQLException {
         try {
             return digest.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof SQLException sql) {
                 throw sql;
             }
