@@ -8,10 +8,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** The top-level {@code dovetail} command: global options shared by every subcommand. */
+/**
+ * The top-level {@code dovetail} command: global options shared by every subcommand. Its
+ * subcommands are registered by {@link Main}, all of them or only the one a run invokes.
+ */
 @Command(name = "dovetail", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Keeps the rows of two SQL databases in step, in batches, in both directions.",
-        subcommands = {InstallCommand.class, UninstallCommand.class, SyncCommand.class, ConflictsCommand.class, VerifyCommand.class, StatusCommand.class, DemoCommand.class, picocli.CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done, nothing needs attention",

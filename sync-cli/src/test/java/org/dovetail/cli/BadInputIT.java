@@ -209,6 +209,26 @@ class BadInputIT {
         }
     }
 
+    /**
+     * A sync with a site where Dovetail is not installed: exit 2 naming the command to run, and
+     * nothing changed at either site (the run is not even logged at the installed one).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void aSyncWithASiteNotInstalledExitsTwoAndChangesNothing(Kind kind) {
+        BadInputSites s = refusals(kind);
+        Path config = s.config("not-installed.yml", "tables: [items]");
+        for (String[] pair : List.of(new String[] {"a", "f"}, new String[] {"f", "a"})) {
+            rejected(s, List.of("a", "f"), BadInputSites.env(), 2,
+                    List.of("error: site 'f' is not installed (run: dovetail install f)"),
+                    "sync", pair[0], pair[1], "--config", config.toString());
+        }
+    }
+
+    static Stream<Kind> kinds() {
+        return Stream.of(Kind.PG, Kind.H2);
+    }
+
     static Stream<Arguments> mismatchPairs() {
         return Stream.of(Arguments.of(Kind.PG, Kind.PG), Arguments.of(Kind.PG, Kind.H2));
     }

@@ -9,7 +9,7 @@ import picocli.CommandLine;
 record CliRun(int exitCode, String out, String err) {
 
     static CliRun of(Map<String, String> env, String... args) {
-        CommandLine cli = Main.commandLine(env);
+        CommandLine cli = Main.commandLine(env, args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));

@@ -237,12 +237,22 @@ public interface Dialect {
     }
 
     /**
-     * Tries to take the lock of a pair at this site on a connection used for nothing else;
-     * empty when another process holds it. The lock dies with the connection.
+     * Tries to take the lock of a pair at this site on a connection used for nothing else
+     * (unless {@link #pairLockSharesConnection()}); empty when another process holds it. The
+     * lock dies with the connection.
      */
     default java.util.Optional<org.dovetail.core.capture.PairLock> tryLockPair(Connection connection, String pairKey)
             throws SQLException {
         throw new UnsupportedOperationException("pair lock for " + name());
+    }
+
+    /**
+     * True when the pair lock outlives the commits and rollbacks of the connection it was taken
+     * on (a session-level lock, or none held by the connection at all), so that a sync may take
+     * it on the connection it writes with instead of opening one more.
+     */
+    default boolean pairLockSharesConnection() {
+        return false;
     }
 
     /** The bind expression for a value of the kind ({@code ?} unless the database needs a cast). */

@@ -1,6 +1,7 @@
 package org.dovetail.engine.sync;
 
-import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -41,8 +42,15 @@ public final class RunLog {
         return meta.column(name, OffsetDateTime.class);
     }
 
+    /** This process as {@code pid@host}, what the runtime's MXBean names it, without loading java.management. */
     static String holder() {
-        return ManagementFactory.getRuntimeMXBean().getName();
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return ProcessHandle.current().pid() + "@" + host;
     }
 
     /** Logs the start of a run and commits; earlier runs of the pair still 'running' died, so they are closed. */

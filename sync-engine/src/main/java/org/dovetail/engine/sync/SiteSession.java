@@ -14,10 +14,12 @@ import org.dovetail.core.site.SiteIdentity;
 import org.dovetail.core.site.SqlErrors;
 import org.dovetail.core.site.SiteMetadata;
 import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
 
 /**
  * One site during a sync: a repeatable-read connection for reading changes, one for
- * writing, one that holds the pair lock, and the site's identity.
+ * writing (which holds the pair lock too, unless the dialect's lock needs a connection of its
+ * own), and the site's identity.
  */
 final class SiteSession implements AutoCloseable {
     final Site site;
@@ -32,17 +34,30 @@ final class SiteSession implements AutoCloseable {
         this.site = site;
         this.dialect = site.dialect();
         this.write = open();
-        SiteMetadata metadata = new SiteMetadata(write, dialect);
-        if (!metadata.exists()) {
-            close();
-            throw DovetailException.usage("site '" + site.name() + "' is not installed (run: dovetail install "
-                    + site.name() + ")");
-        }
-        this.identity = metadata.identity().orElseThrow(() -> DovetailException.usage("site '" + site.name()
-                + "' has no identity; run: dovetail install " + site.name()));
+        this.identity = identity(new SiteMetadata(write, dialect)).orElseThrow(() -> DovetailException.usage("site '"
+                + site.name() + "' has no identity; run: dovetail install " + site.name()));
         write.commit();
         this.read = open();
         read.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    }
+
+    /**
+     * The identity the site's metadata holds: read straight away, since an installed site is the
+     * rule, and only when that fails is the catalog asked whether the metadata is there at all.
+     */
+    private Optional<SiteIdentity> identity(SiteMetadata metadata) throws SQLException {
+        try {
+            return metadata.identity();
+        } catch (DataAccessException e) {
+            write.rollback();
+            if (metadata.exists()) {
+                close();
+                throw e;
+            }
+        }
+        close();
+        throw DovetailException.usage("site '" + site.name() + "' is not installed (run: dovetail install "
+                + site.name() + ")");
     }
 
     static SiteSession open(Site site) {
@@ -68,9 +83,12 @@ final class SiteSession implements AutoCloseable {
         return Dsl.of(c, dialect);
     }
 
-    /** Takes the pair lock at this site on a connection of its own; false when another process holds it. */
+    /**
+     * Takes the pair lock at this site, on the writing connection when the lock outlives its
+     * transactions, else on a connection of its own; false when another process holds it.
+     */
     boolean tryLock(String pairKey) throws SQLException {
-        Connection c = open();
+        Connection c = dialect.pairLockSharesConnection() ? write : open();
         Optional<PairLock> taken = dialect.tryLockPair(c, pairKey);
         taken.ifPresent(l -> lock = l);
         return taken.isPresent();
@@ -78,6 +96,16 @@ final class SiteSession implements AutoCloseable {
 
     @Override
     public void close() {
+        // rolled back first: releasing a lock that shares the writing connection commits there
+        for (Connection c : opened) {
+            try {
+                if (!c.isClosed()) {
+                    c.rollback();
+                }
+            } catch (SQLException ignored) {
+                // closing after a failure: closed below all the same
+            }
+        }
         if (lock != null) {
             try {
                 lock.close();
@@ -87,10 +115,7 @@ final class SiteSession implements AutoCloseable {
         }
         for (Connection c : opened) {
             try {
-                if (!c.isClosed()) {
-                    c.rollback();
-                    c.close();
-                }
+                c.close();
             } catch (SQLException ignored) {
                 // closing after a failure: nothing more to do
             }

@@ -239,6 +239,12 @@ public final class MariaDbDialect implements Dialect {
         return SEQUENCES;
     }
 
+    /** GET_LOCK is per session: commits and rollbacks leave it held. */
+    @Override
+    public boolean pairLockSharesConnection() {
+        return true;
+    }
+
     @Override
     public Optional<PairLock> tryLockPair(Connection connection, String pairKey) throws SQLException {
         return MariaDbPairLock.tryTake(connection, meta, pairKey);

@@ -143,6 +143,12 @@ public final class PostgresDialect implements Dialect {
         return CAPTURE;
     }
 
+    /** A session-level advisory lock: commits and rollbacks leave it held. */
+    @Override
+    public boolean pairLockSharesConnection() {
+        return true;
+    }
+
     @Override
     public Optional<org.dovetail.core.capture.PairLock> tryLockPair(Connection connection, String pairKey)
             throws SQLException {

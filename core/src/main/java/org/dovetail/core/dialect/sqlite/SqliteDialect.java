@@ -227,6 +227,12 @@ public final class SqliteDialect implements Dialect {
         return SEQUENCES;
     }
 
+    /** A file lock: the connection only names the file. */
+    @Override
+    public boolean pairLockSharesConnection() {
+        return true;
+    }
+
     @Override
     public Optional<PairLock> tryLockPair(Connection connection, String pairKey) throws SQLException {
         return SqlitePairLock.tryTake(connection, pairKey);
