@@ -282,16 +282,6 @@ public interface Dialect {
         return Optional.empty();
     }
 
-    /**
-     * How many received rows one INSERT of the sync carries ({@code VALUES (...), (...), ...})
-     * when each row binds {@code paramsPerRow} values: 1 (a batch of one-row statements) unless the
-     * database starts each statement at a cost worth sparing (SQLite and MariaDB, where every
-     * statement also sets up its triggers' programs).
-     */
-    default int rowsPerInsert(int paramsPerRow) {
-        return 1;
-    }
-
     /** The database's bulk load path, when it has one worth using over batched statements. */
     default Optional<BulkCopy> bulkCopy() {
         return Optional.empty();

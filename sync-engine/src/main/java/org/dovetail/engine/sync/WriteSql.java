@@ -27,22 +27,12 @@ final class WriteSql extends SideSql {
     }
 
     private String renderInsertRow() {
-        return renderInsertRows(1);
-    }
-
-    /** INSERT of {@code count} received rows, each bound as {@link #insertRow}'s one, one after the other. */
-    String insertRows(int count) {
-        return count == 1 ? insertRow() : side.cached("insertRows", count, () -> renderInsertRows(count));
-    }
-
-    private String renderInsertRows(int count) {
         List<Field<Object>> fields = new ArrayList<>(side.writtenColumns());
         fields.addAll(side.bookkeepingWritten());
         List<Field<Object>> values = new ArrayList<>();
         pair.columns().stream().filter(c -> c.written(sideA)).forEach(c -> values.add(dialect.bindField(c.kind())));
         side.bookkeepingWritten().forEach(f -> values.add(side.param()));
-        org.jooq.QueryPart row = DSL.sql("({0})", DSL.list(values));
-        return insertOverriding(fields, DSL.sql("values {0}", DSL.list(java.util.Collections.nCopies(count, row))));
+        return insertOverriding(fields, DSL.sql("values ({0})", DSL.list(values)));
     }
 
     /**

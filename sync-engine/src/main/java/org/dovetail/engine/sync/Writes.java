@@ -53,7 +53,8 @@ final class Writes implements BatchWrites {
         run(c, sql.deleteTomb(), of(WriteOp.REINSERT), (ps, r) -> keys(ps, 1, r));
         run(c, sql.insertTomb(), of(WriteOp.DELETE, WriteOp.TOMB), (ps, r) -> bookkeeping(ps, keys(ps, 1, r), r));
         run(c, sql.updateTomb(), of(WriteOp.RETOMB), (ps, r) -> keys(ps, bookkeeping(ps, 1, r), r));
-        insert(c, of(WriteOp.INSERT, WriteOp.REINSERT));
+        run(c, sql.insertRow(), of(WriteOp.INSERT, WriteOp.REINSERT),
+                (ps, r) -> bookkeeping(ps, values(ps, 1, r, true), r));
         run(c, sql.updateRow(), of(WriteOp.UPDATE), this::bindUpdate);
         ownChanges(c, table, rows.getOrDefault(WriteOp.UPDATE, List.of()));
     }
@@ -63,55 +64,6 @@ final class Writes implements BatchWrites {
         List<RowState> own = written.stream().filter(RowState::own).toList();
         if (!own.isEmpty()) {
             run(c, new WriteSql(table).ownChange(), own, (ps, r) -> keys(ps, 1, r, table));
-        }
-    }
-
-    /** Stays well under a MariaDB server's max_allowed_packet (16 MiB by default) per statement. */
-    private static final long INSERT_BYTES = 4L << 20;
-
-    /**
-     * Received rows, as many to a statement as the database gains by ({@link
-     * org.dovetail.core.dialect.Dialect#rowsPerInsert}) and their size allows: statements of the
-     * same number of rows go as one JDBC batch, the rest as one more statement.
-     */
-    private void insert(Connection c, List<RowState> rows) throws SQLException {
-        int perRow = (int) table.pair().columns().stream().filter(col -> col.written(table.sideA())).count() + 5;
-        long biggest = rows.stream().mapToLong(RowSize::estimate).max().orElse(1);
-        int perStatement = (int) Math.min(table.dialect().rowsPerInsert(perRow), Math.max(1, INSERT_BYTES / biggest));
-        if (perStatement <= 1 || rows.size() < 2) {
-            run(c, sql.insertRow(), rows, (ps, r) -> bookkeeping(ps, values(ps, 1, r, true), r));
-            return;
-        }
-        int whole = rows.size() / perStatement * perStatement;
-        List<List<RowState>> groups = new ArrayList<>();
-        for (int i = 0; i < whole; i += perStatement) {
-            groups.add(rows.subList(i, i + perStatement));
-        }
-        runGroups(c, sql.insertRows(perStatement), groups);
-        if (whole < rows.size()) {
-            runGroups(c, sql.insertRows(rows.size() - whole), List.of(rows.subList(whole, rows.size())));
-        }
-    }
-
-    private void runGroups(Connection c, String sql, List<List<RowState>> groups) throws SQLException {
-        if (groups.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (List<RowState> g : groups) {
-                int p = 1;
-                for (RowState r : g) {
-                    p = bookkeeping(ps, values(ps, p, r, true), r);
-                }
-                if (groups.size() > 1) {
-                    ps.addBatch();
-                }
-            }
-            if (groups.size() > 1) {
-                ps.executeBatch();
-            } else {
-                ps.executeUpdate();
-            }
         }
     }
 

@@ -85,16 +85,6 @@ public final class MariaDbDialect implements Dialect {
         return handles(jdbcUrl);
     }
 
-    /**
-     * Many rows per INSERT: the driver sends a batch of client-prepared statements one by one, and
-     * the server parses each and sets up its triggers; 500 rows a statement stay within the
-     * 65,535 values a prepared statement may bind.
-     */
-    @Override
-    public int rowsPerInsert(int paramsPerRow) {
-        return Math.max(1, Math.min(500, 65_535 / Math.max(1, paramsPerRow)));
-    }
-
     /** Unquoted names keep their case (as MariaDB on Linux stores table names, lower_case_table_names=0). */
     @Override
     public String fold(String unquotedIdentifier) {

@@ -63,16 +63,6 @@ public final class SqliteDialect implements Dialect {
         return 500;
     }
 
-    /**
-     * Many rows per INSERT: SQLite sets up a statement (and the programs of the triggers it fires)
-     * at every execution, which costs more than inserting the row; 500 rows a statement, within
-     * SQLite's 32,766 bound values.
-     */
-    @Override
-    public int rowsPerInsert(int paramsPerRow) {
-        return Math.max(1, Math.min(500, 32_766 / Math.max(1, paramsPerRow)));
-    }
-
     /** SQLite keeps names as they were created (and matches them without regard to ASCII case). */
     @Override
     public String fold(String unquotedIdentifier) {
