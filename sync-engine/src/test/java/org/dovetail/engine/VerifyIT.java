@@ -10,6 +10,7 @@ import org.dovetail.engine.sync.Verifier;
 import org.dovetail.testing.PostgresDatabaseExtension;
 import org.dovetail.testing.TestSites;
 import org.dovetail.testing.TestSites.Kind;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -61,20 +62,20 @@ class VerifyIT {
             assertThat(d.verify("a", "b", List.of("tags")).tables()).hasSize(1);
         }
     }
+
     /**
      * PostgreSQL at both sites: both databases digest their whole table at once, chunk by chunk.
      * A difference in the last row of a middle chunk, text with 4-byte characters, a row beyond
      * the other site's last key and a table empty at one site are each found and named by key.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void wholeTableDigestsNameEveryDifferenceByKey() {
         String notes = "CREATE TABLE notes (id INT PRIMARY KEY, body TEXT, n INT, tag VARCHAR(32))";
         String fill = "INSERT INTO notes SELECT g, 'note ' || g || CASE WHEN g % 3 = 0 THEN ' \uD83D\uDE00' ELSE '' END, "
                 + "g % 11, md5(g::text) FROM generate_series(1, 60000) g";
         String empty = "CREATE TABLE empty (id INT PRIMARY KEY, body TEXT)";
         try (TestSites sites = new TestSites(pg).site("a", Kind.PG, notes, fill, empty).site("b", Kind.PG, notes, empty)) {
-            Dovetail d = new Dovetail(new ConfigLoader(System.getenv()).load(sites.config("tables: [notes, empty]")),
-                    System.getenv());
+            Dovetail d = SyncIT.dovetail(sites, "tables: [notes, empty]");
             d.install("a");
             d.install("b");
             d.sync(SyncOptions.both("a", "b"));

@@ -56,6 +56,14 @@ public interface BulkCopy {
         throw new UnsupportedOperationException("no copy of lines");
     }
 
+    /**
+     * Text fields in the copy format (null: NULL), each followed by the field separator, the last
+     * one by the row's end when {@code endsRow}: for bytes written among a copy out's fields.
+     */
+    default byte[] fields(boolean endsRow, String... values) {
+        throw new UnsupportedOperationException("no copy format");
+    }
+
     /** Takes the lines of a copy out. */
     interface LineSink {
         void line(byte[] line) throws SQLException, InterruptedException;

@@ -161,7 +161,8 @@ final class Pass {
         if (stage == null || !targetWasEmpty || targetHasOpen) {
             return null;
         }
-        return new RawRows(run.pair, !sourceIsA, source.name());
+        byte[] from = target.dialect.bulkCopy().orElseThrow().fields(true, source.name());
+        return new RawRows(run.pair, !sourceIsA, from);
     }
 
     /** Copies the changes as copy text, batch by batch (see {@link RawWrites}); returns the highest seq applied. */

@@ -1,6 +1,5 @@
 package org.dovetail.engine.sync;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.OptionalLong;
@@ -48,13 +47,14 @@ final class RawRows {
     /**
      * @param pair      the table
      * @param targetIsA which side the lines are copied to
-     * @param from      the source site's name, written as each row's dv_from
+     * @param from      the source site's name as the row's last field in copy text
+     *                    ({@link BulkCopy#fields}), written as each row's dv_from
      */
-    RawRows(TablePair pair, boolean targetIsA, String from) {
+    RawRows(TablePair pair, boolean targetIsA, byte[] from) {
         this.pair = pair;
         this.targetIsA = targetIsA;
         this.users = pair.columns().size();
-        this.from = escaped(from);
+        this.from = from;
     }
 
     /** Splits a line of the changes query at its tabs. */
@@ -110,20 +110,5 @@ final class RawRows {
         // version, origin, site and change time are fields users + 1 to users + 4, each with its tab
         out.write(bytes, starts[users + 1], starts[users + 5] - starts[users + 1]);
         out.write(from, 0, from.length);
-    }
-
-    /** The source's name in copy text, with the row's newline. */
-    private static byte[] escaped(String name) {
-        StringBuilder s = new StringBuilder();
-        for (char c : name.toCharArray()) {
-            switch (c) {
-                case '\\' -> s.append("\\\\");
-                case '\t' -> s.append("\\t");
-                case '\n' -> s.append("\\n");
-                case '\r' -> s.append("\\r");
-                default -> s.append(c);
-            }
-        }
-        return s.append('\n').toString().getBytes(StandardCharsets.UTF_8);
     }
 }

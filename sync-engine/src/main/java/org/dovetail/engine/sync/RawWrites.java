@@ -1,6 +1,5 @@
 package org.dovetail.engine.sync;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,19 +16,19 @@ import org.dovetail.core.dialect.BulkCopy;
  * primary key; one it deleted: the tombstone check), and the pass goes on the decoding way.
  */
 final class RawWrites {
-    /** A staged tombstone's op and (no) expected seq, in front of its row fields. */
-    private static final byte[] TOMB = ("T\t\\N\t").getBytes(StandardCharsets.US_ASCII);
-
     private final SideTable table;
     private final StageSql stage;
     private final BulkCopy copy;
     private final RawRows raw;
+    /** A staged tombstone's op and (no) expected seq, in front of its row fields. */
+    private final byte[] tomb;
 
     RawWrites(SideTable table, StageSql stage, BulkCopy copy, RawRows raw) {
         this.table = table;
         this.stage = stage;
         this.copy = copy;
         this.raw = raw;
+        this.tomb = copy.fields(false, WriteOp.TOMB.code(), null);
     }
 
     /** Writes the batch; returns how many live rows it copied. */
@@ -53,7 +52,7 @@ final class RawWrites {
             copy.copyInLines(c, stage.stageName(), stage.stageColumns(), out -> {
                 for (RawRows.Line line : lines) {
                     if (line.dead()) {
-                        out.write(TOMB, 0, TOMB.length);
+                        out.write(tomb, 0, tomb.length);
                         raw.writeRow(line, out);
                     }
                 }

@@ -60,18 +60,11 @@ final class PostgresCopy implements BulkCopy {
     @Override
     public long copyIn(Connection connection, String table, List<String> columns, RowSource source)
             throws SQLException {
-        String sql = "COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN";
-        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
-        try {
+        return load(connection, table, columns, copy -> {
             TextRows rows = new TextRows(copy);
             source.writeTo(rows);
             rows.flush();
-            return copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
+        });
     }
 
     /** Another PostgreSQL reads this one's COPY text as it is (the session settings that shape it are the driver's). */
@@ -102,30 +95,70 @@ final class PostgresCopy implements BulkCopy {
     @Override
     public long copyInLines(Connection connection, String table, List<String> columns, LineSource source)
             throws SQLException {
+        return load(connection, table, columns, copy -> {
+            Pieces pieces = new Pieces(copy);
+            source.writeTo(pieces);
+            pieces.flush();
+        });
+    }
+
+    @Override
+    public byte[] fields(boolean endsRow, String... values) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            TextRows.escape(out, values[i]);
+            out.append(endsRow && i == values.length - 1 ? '\n' : '\t');
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** What one load sends between its {@code COPY ... FROM STDIN} and its end. */
+    private interface CopyBody {
+        void send(CopyIn copy) throws SQLException;
+    }
+
+    /** Runs one {@code COPY ... FROM STDIN} into the columns; returns how many rows it loaded. */
+    private static long load(Connection connection, String table, List<String> columns, CopyBody body)
+            throws SQLException {
         String sql = "COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN";
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            byte[] piece = new byte[1 << 16];
-            int[] used = {0};
-            source.writeTo((bytes, from, length) -> {
-                if (used[0] + length > piece.length) {
-                    copy.writeToCopy(piece, 0, used[0]);
-                    used[0] = 0;
-                }
-                if (length > piece.length) {
-                    copy.writeToCopy(bytes, from, length);
-                } else {
-                    System.arraycopy(bytes, from, piece, used[0], length);
-                    used[0] += length;
-                }
-            });
-            if (used[0] > 0) {
-                copy.writeToCopy(piece, 0, used[0]);
-            }
+            body.send(copy);
             return copy.endCopy();
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
+            }
+        }
+    }
+
+    /** Bytes already in COPY text format, sent on in pieces of 64 kB. */
+    private static final class Pieces implements Lines {
+        private final CopyIn copy;
+        private final byte[] piece = new byte[1 << 16];
+        private int used;
+
+        Pieces(CopyIn copy) {
+            this.copy = copy;
+        }
+
+        @Override
+        public void write(byte[] bytes, int from, int length) throws SQLException {
+            if (used + length > piece.length) {
+                flush();
+            }
+            if (length > piece.length) {
+                copy.writeToCopy(bytes, from, length);
+            } else {
+                System.arraycopy(bytes, from, piece, used, length);
+                used += length;
+            }
+        }
+
+        void flush() throws SQLException {
+            if (used > 0) {
+                copy.writeToCopy(piece, 0, used);
+                used = 0;
             }
         }
     }
@@ -227,6 +260,11 @@ final class PostgresCopy implements BulkCopy {
         @Override
         public void text(String value) {
             separate();
+            escape(out, value);
+        }
+
+        /** A text field: NULL as {@code \N}, the separators and the backslash escaped. */
+        static void escape(StringBuilder out, String value) {
             if (value == null) {
                 out.append("\\N");
                 return;
